@@ -1,0 +1,3 @@
+export * from "./events";
+export * from "./read-models";
+export * from "./projections";

@@ -1,0 +1,61 @@
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/** Customer list read model: one row per customer, as of `version` of its stream. */
+export const customerList = pgTable(
+  "customer_list",
+  {
+    id: uuid("id").primaryKey(),
+    streamId: text("stream_id").notNull(),
+    name: text("name").notNull(),
+    street: text("street").notNull(),
+    city: text("city").notNull(),
+    /** lower(city): the key for case-insensitive filtering. */
+    cityKey: text("city_key").notNull(),
+    region: text("region"),
+    postalCode: text("postal_code"),
+    country: text("country"),
+    status: text("status", { enum: ["active", "archived"] }).notNull(),
+    version: bigint("version", { mode: "number" }).notNull(),
+    registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("customer_list_name_idx").on(t.name, t.id),
+    index("customer_list_city_name_idx").on(t.cityKey, t.name, t.id),
+    index("customer_list_status_name_idx").on(t.status, t.name, t.id),
+  ],
+);
+
+/** Full-text search read model over name and address. */
+export const customerSearch = pgTable(
+  "customer_search",
+  {
+    id: uuid("id").primaryKey(),
+    streamId: text("stream_id").notNull(),
+    document: tsvector("document").notNull(),
+    version: bigint("version", { mode: "number" }).notNull(),
+  },
+  (t) => [index("customer_search_document_idx").using("gin", t.document)],
+);
+
+/** Per-city totals of active and archived customers. */
+export const cityTotals = pgTable("city_totals", {
+  cityKey: text("city_key").primaryKey(),
+  city: text("city").notNull(),
+  active: integer("active").notNull().default(0),
+  archived: integer("archived").notNull().default(0),
+});
+
+export type CustomerListRow = typeof customerList.$inferSelect;
+export type CityTotalsRow = typeof cityTotals.$inferSelect;

@@ -1,0 +1,8 @@
+/** Domain rejections: values returned by `decide`, with codes identical to the HTTP API's. */
+export type CustomerError = { code: "not_found" } | { code: "already_exists" } | { code: "customer_archived" };
+
+export const customerErrorMessages: Record<CustomerError["code"], string> = {
+  not_found: "No customer with this id exists.",
+  already_exists: "A customer with this id already exists.",
+  customer_archived: "This customer is archived and can no longer be changed.",
+};

@@ -1,0 +1,327 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { v7 as uuidv7 } from "uuid";
+import { query, type Db } from "@/db/client";
+import { commands, events, snapshots, streams } from "@/db/schema";
+import { decodeCursor, encodeCursor, START, type GlobalCursor } from "./cursor";
+import { InvalidAppendError, InvalidCursorError, sqlErrorOf, VersionConflictError } from "./errors";
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventRegistry,
+  ExpectedVersion,
+  NewEvent,
+  RecordedEvent,
+  Snapshot,
+} from "./types";
+
+const STREAM_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}-[A-Za-z0-9_.:-]{1,200}$/;
+const MAX_EVENTS_PER_APPEND = 1000;
+
+type EventRow = typeof events.$inferSelect;
+
+/**
+ * The event store: a handful of verbs over the `events` table. One implementation serves
+ * PostgreSQL (postgres.js) and PGlite; only `Db` differs.
+ */
+export class EventStore {
+  constructor(
+    readonly db: Db,
+    private readonly registry: EventRegistry,
+  ) {}
+
+  /**
+   * Append events to a stream atomically, if the stream is at `expectedVersion`.
+   * Throws VersionConflictError (nothing written) when it is not, and InvalidAppendError
+   * (nothing written) when the append itself is malformed. With a `commandId` already seen,
+   * returns the first outcome with `duplicate: true` and appends nothing.
+   */
+  async append(streamId: string, newEvents: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const prepared = this.prepare(streamId, newEvents, options);
+    let row: {
+      out_version: number | string;
+      out_positions: unknown;
+      out_duplicate: boolean;
+      out_created_at: string | Date;
+      out_transaction_id: string | null;
+    };
+    try {
+      [row] = await query<typeof row>(
+        this.db,
+        sql`select * from ledger_append(${streamId}, ${prepared.streamType}, ${prepared.expected},
+              ${JSON.stringify(prepared.payload)}::text::jsonb, ${options.commandId ?? null})`,
+      );
+    } catch (error) {
+      const sqlError = sqlErrorOf(error);
+      if (sqlError?.code === "LG409") {
+        const detail = JSON.parse(sqlError.detail ?? "{}") as { actual?: number };
+        throw new VersionConflictError(streamId, options.expectedVersion, Number(detail.actual ?? 0));
+      }
+      if (sqlError?.code === "LG400") throw new InvalidAppendError(sqlError.message);
+      throw error;
+    }
+    const positions = parseJson<number[]>(row.out_positions).map(Number);
+    const version = Number(row.out_version);
+    if (row.out_duplicate) {
+      const position = positions[0] ?? 0;
+      return { nextExpectedVersion: version, firstPosition: position, lastPosition: position, duplicate: true, events: [] };
+    }
+    const timestamp = new Date(row.out_created_at).toISOString();
+    const first = version - prepared.payload.length + 1;
+    const recorded = prepared.payload.map(
+      (event, index): RecordedEvent => ({
+        id: event.id,
+        streamId,
+        type: event.type,
+        version: first + index,
+        position: positions[index],
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+        timestamp,
+        transactionId: row.out_transaction_id ?? "0",
+      }),
+    );
+    return {
+      nextExpectedVersion: version,
+      firstPosition: positions[0],
+      lastPosition: positions[positions.length - 1],
+      duplicate: false,
+      events: recorded,
+    };
+  }
+
+  /** Validate everything about an append before anything is sent to the database. */
+  private prepare(streamId: string, newEvents: readonly NewEvent[], options: AppendOptions) {
+    if (typeof streamId !== "string" || !STREAM_ID.test(streamId)) {
+      throw new InvalidAppendError(`Invalid stream id ${JSON.stringify(streamId)}: expected "<Type>-<id>"`);
+    }
+    const expected = expectedToText(options.expectedVersion);
+    if (!Array.isArray(newEvents) || newEvents.length === 0) {
+      throw new InvalidAppendError("An append needs at least one event");
+    }
+    if (newEvents.length > MAX_EVENTS_PER_APPEND) {
+      throw new InvalidAppendError(`An append takes at most ${MAX_EVENTS_PER_APPEND} events`);
+    }
+    if (options.commandId !== undefined && (typeof options.commandId !== "string" || !/^[\x21-\x7e]{1,200}$/.test(options.commandId))) {
+      throw new InvalidAppendError("commandId must be 1–200 printable ASCII characters");
+    }
+    const commandId = options.commandId ?? uuidv7();
+    const metadata: EventMetadata = {
+      commandId,
+      correlationId: options.correlationId ?? commandId,
+      causationId: options.causationId ?? null,
+      actor: options.actor ?? "system",
+    };
+    const issues: InvalidAppendError["issues"] = [];
+    const payload = newEvents.map((event, index) => {
+      const entry = this.registry[event?.type];
+      if (!entry) {
+        issues.push({ index, type: event?.type, message: `Unknown event type ${JSON.stringify(event?.type)}` });
+        return null;
+      }
+      const parsed = entry.schema.safeParse(event.data);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          issues.push({ index, type: event.type, path: issue.path.join("."), message: issue.message });
+        }
+        return null;
+      }
+      return {
+        id: event.id ?? uuidv7(),
+        type: event.type,
+        schemaVersion: entry.schemaVersion,
+        data: parsed.data as unknown,
+        metadata,
+      };
+    });
+    if (issues.length) {
+      throw new InvalidAppendError(
+        `Event data failed validation: ${issues.map((i) => `#${i.index} ${i.type ?? "?"}${i.path ? `.${i.path}` : ""}: ${i.message}`).join("; ")}`,
+        issues,
+      );
+    }
+    const streamType = streamId.slice(0, streamId.indexOf("-"));
+    return { expected, streamType, payload: payload as NonNullable<(typeof payload)[number]>[] };
+  }
+
+  /** The events of one stream in version order, optionally within [fromVersion, toVersion]. */
+  async readStream(
+    streamId: string,
+    range: { fromVersion?: number; toVersion?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    const conditions = [eq(events.streamId, streamId)];
+    if (range.fromVersion !== undefined) conditions.push(gte(events.version, range.fromVersion));
+    if (range.toVersion !== undefined) conditions.push(lte(events.version, range.toVersion));
+    const rows = await this.db
+      .select()
+      .from(events)
+      .where(and(...conditions))
+      .orderBy(asc(events.version));
+    return rows.map(toRecorded);
+  }
+
+  /** The stream's current version, or 0 when it does not exist. */
+  async streamVersion(streamId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ version: streams.version })
+      .from(streams)
+      .where(eq(streams.streamId, streamId));
+    return row ? Number(row.version) : 0;
+  }
+
+  /**
+   * Page through the global log in an order that is safe for followers.
+   *
+   * Positions come from a sequence, so a transaction can commit *after* another one that drew
+   * a higher position; a follower reading `position > after` would then skip it forever. We
+   * order by (transaction id, position) and return only events of transactions older than the
+   * oldest transaction still running (`pg_snapshot_xmin`): every such transaction has ended, so
+   * nothing can later appear below the returned cursor. Cost: a follower lags behind the
+   * longest-running writing transaction; the (transaction_id, position) index serves the scan.
+   */
+  async readAll(
+    options: { after?: GlobalCursor | string | null; limit?: number; types?: readonly string[] } = {},
+  ): Promise<{ events: RecordedEvent[]; cursor: string }> {
+    const after = resolveCursor(options.after);
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 10_000));
+    const conditions = [
+      sql`(${events.transactionId}, ${events.position}) > (${after.transactionId}::text::xid8, ${after.position}::bigint)`,
+      sql`${events.transactionId} < pg_snapshot_xmin(pg_current_snapshot())`,
+    ];
+    if (options.types?.length) conditions.push(inArray(events.type, [...options.types]));
+    const rows = await this.db
+      .select()
+      .from(events)
+      .where(and(...conditions))
+      .orderBy(asc(events.transactionId), asc(events.position))
+      .limit(limit);
+    const recorded = rows.map(toRecorded);
+    const last = recorded[recorded.length - 1];
+    return { events: recorded, cursor: last ? cursorOf(last) : encodeCursor(after) };
+  }
+
+  /** The newest events first, by position: for browsing, not for following. */
+  async readBackwards(
+    options: { beforePosition?: number; limit?: number; types?: readonly string[]; streamId?: string } = {},
+  ): Promise<RecordedEvent[]> {
+    const conditions = [];
+    if (options.beforePosition !== undefined) conditions.push(sql`${events.position} < ${options.beforePosition}`);
+    if (options.types?.length) conditions.push(inArray(events.type, [...options.types]));
+    if (options.streamId) conditions.push(eq(events.streamId, options.streamId));
+    const rows = await this.db
+      .select()
+      .from(events)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(events.position))
+      .limit(Math.max(1, Math.min(options.limit ?? 50, 1000)));
+    return rows.map(toRecorded);
+  }
+
+  /** The highest position written so far. */
+  async head(): Promise<{ position: number }> {
+    const [row] = await query<{ position: number | string | null }>(
+      this.db,
+      sql`select max(position) as position from events`,
+    );
+    return { position: Number(row?.position ?? 0) };
+  }
+
+  /** The stored outcome of a command id, if it reached the store. */
+  async findCommand(commandId: string): Promise<{ streamId: string; version: number | null; position: number | null } | null> {
+    const [row] = await this.db.select().from(commands).where(eq(commands.commandId, commandId));
+    if (!row) return null;
+    return { streamId: row.streamId, version: row.version ?? null, position: row.position ?? null };
+  }
+
+  /**
+   * Record a command that changed nothing, so that replaying its id returns the same outcome.
+   * Returns false when the id was already recorded.
+   */
+  async recordCommand(commandId: string, streamId: string, version: number): Promise<boolean> {
+    const rows = await this.db
+      .insert(commands)
+      .values({ commandId, streamId, version, position: null })
+      .onConflictDoNothing()
+      .returning({ commandId: commands.commandId });
+    return rows.length > 0;
+  }
+
+  /** Store a snapshot; a second one at the same version is ignored. */
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.db
+      .insert(snapshots)
+      .values({
+        streamId: snapshot.streamId,
+        version: snapshot.version,
+        shapeVersion: snapshot.shapeVersion,
+        state: snapshot.state as object,
+      })
+      .onConflictDoNothing();
+  }
+
+  /**
+   * The latest snapshot of `shapeVersion` at or below `maxVersion`. Snapshots of any other shape
+   * are never returned: a stale shape is ignored, not misread.
+   */
+  async loadSnapshot<State>(
+    streamId: string,
+    shapeVersion: number,
+    maxVersion?: number,
+  ): Promise<Snapshot<State> | null> {
+    const conditions = [eq(snapshots.streamId, streamId), eq(snapshots.shapeVersion, shapeVersion)];
+    if (maxVersion !== undefined) conditions.push(lte(snapshots.version, maxVersion));
+    const [row] = await this.db
+      .select()
+      .from(snapshots)
+      .where(and(...conditions))
+      .orderBy(desc(snapshots.version))
+      .limit(1);
+    if (!row) return null;
+    return {
+      streamId: row.streamId,
+      version: Number(row.version),
+      shapeVersion: row.shapeVersion,
+      state: parseJson<State>(row.state),
+    };
+  }
+}
+
+export function cursorOf(event: Pick<RecordedEvent, "transactionId" | "position">): string {
+  return encodeCursor({ transactionId: event.transactionId, position: event.position });
+}
+
+function resolveCursor(after: GlobalCursor | string | null | undefined): GlobalCursor {
+  if (after === undefined || after === null || after === "") return START;
+  if (typeof after !== "string") return after;
+  const decoded = decodeCursor(after);
+  if (!decoded) throw new InvalidCursorError(after);
+  return decoded;
+}
+
+function expectedToText(expected: ExpectedVersion): string {
+  if (expected === "any" || expected === "no_stream" || expected === "stream_exists") return expected;
+  if (typeof expected === "number" && Number.isSafeInteger(expected) && expected >= 1) return String(expected);
+  throw new InvalidAppendError(
+    `Invalid expected version ${JSON.stringify(expected)}: use a version ≥ 1, "no_stream", "stream_exists" or "any"`,
+  );
+}
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+export function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.streamId,
+    type: row.type,
+    version: Number(row.version),
+    position: Number(row.position),
+    schemaVersion: row.schemaVersion,
+    data: parseJson(row.data),
+    metadata: parseJson<EventMetadata>(row.metadata),
+    timestamp: new Date(row.createdAt).toISOString(),
+    transactionId: String(row.transactionId),
+  };
+}
