@@ -33,7 +33,7 @@ export function acquireDirectoryLock(dataDir: string): () => void {
       } catch {
         /* unreadable lock: treat as stale */
       }
-      if (holder.pid && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder.pid && isAlive(holder.pid)) {
         throw new Error(
           `The embedded database at ${dataDir} is in use by process ${holder.pid} (lock file ${lockPath}). ` +
             `Only one process may open a PGlite directory: stop that process, or set PGLITE_DIR to another directory.`,
