@@ -215,7 +215,7 @@ await describeEachDatabase("event store", (_kind, create) => {
   describe("snapshots", () => {
     it("a 1,000-event stream loads from snapshot + tail, equal to the full replay", async () => {
       const streamId = newStream();
-      const batch = [registeredEvent("n0")];
+      const batch: { type: string; data: unknown }[] = [registeredEvent("n0")];
       for (let i = 1; i < 1000; i++) batch.push(renamedEvent(`n${i}`, `n${i - 1}`));
       await store.append(streamId, batch, { expectedVersion: "no_stream" });
       const all = await store.readStream(streamId);
