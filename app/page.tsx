@@ -1,37 +1,28 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { connection } from "next/server";
+import { queryKeys, RECENT_SEARCH } from "@/components/query-keys";
+import { browseEvents } from "@/lib/queries/events";
+import { projectionStatus } from "@/lib/queries/projections";
+import { cityStats } from "@/lib/queries/stats";
 import { getApp } from "@/lib/server/app";
+import { Dashboard } from "./dashboard";
 
-export const metadata = { title: "Dashboard" };
+// The root layout's title template applies to child segments only, so the home page spells it out.
+export const metadata = { title: { absolute: "Dashboard · Ledger" } };
 
 export default async function DashboardPage() {
   await connection();
-  const { store, database } = await getApp();
-  const recent = await store.readBackwards({ limit: 20 });
+  const app = await getApp();
+  const cities = await cityStats(app.database.db);
+  const projections = await projectionStatus(app);
+  const recent = await browseEvents(app.store, app.database.db, { limit: 10 });
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(queryKeys.cities, { cities });
+  queryClient.setQueryData(queryKeys.projections, projections);
+  queryClient.setQueryData(queryKeys.eventBrowse(RECENT_SEARCH), recent);
   return (
-    <section aria-labelledby="recent-heading" className="space-y-4">
-      <h1 className="text-2xl font-semibold">Dashboard</h1>
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">Database: {database.kind}</p>
-      <h2 id="recent-heading" className="text-lg font-medium">
-        Recent events
-      </h2>
-      {recent.length === 0 ? (
-        <p>No events yet.</p>
-      ) : (
-        <ol className="divide-y divide-zinc-200 rounded border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900">
-          {recent.map((event) => (
-            <li key={event.id} className="flex flex-wrap gap-x-4 px-3 py-2 text-sm">
-              <span className="font-mono text-zinc-500">#{event.position}</span>
-              <span className="font-medium">{event.type}</span>
-              <span className="font-mono text-xs text-zinc-500">
-                {event.streamId} v{event.version}
-              </span>
-              <time dateTime={event.timestamp} className="text-zinc-500">
-                {event.timestamp}
-              </time>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <Dashboard />
+    </HydrationBoundary>
   );
 }

@@ -15,4 +15,10 @@ export const projectionCheckpoints = pgTable("projection_checkpoints", {
   errorPosition: bigint("error_position", { mode: "number" }),
   failures: integer("failures").notNull().default(0),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /** The runner (host:pid) that committed the last batch. */
+  worker: text("worker"),
+  /** Touched by every running runner, busy or idle: a stale heartbeat means nobody runs it. */
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+  /** For a rebuild's checkpoint (`<name>__rebuild`): when the rebuild started. */
+  startedAt: timestamp("started_at", { withTimezone: true }),
 });

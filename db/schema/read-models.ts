@@ -45,6 +45,9 @@ export const customerSearch = pgTable(
     streamId: text("stream_id").notNull(),
     document: tsvector("document").notNull(),
     version: bigint("version", { mode: "number" }).notNull(),
+    /** The indexed text, kept so that a rename can rebuild the document without the address. */
+    name: text("name").notNull().default(""),
+    address: text("address").notNull().default(""),
   },
   (t) => [index("customer_search_document_idx").using("gin", t.document)],
 );
@@ -55,6 +58,19 @@ export const cityTotals = pgTable("city_totals", {
   city: text("city").notNull(),
   active: integer("active").notNull().default(0),
   archived: integer("archived").notNull().default(0),
+});
+
+/**
+ * The city totals projector's own memory: each customer's current city and status, so that a
+ * move or an archive knows which counts to change, and a duplicate delivery (version not above
+ * the row's) changes nothing.
+ */
+export const cityTotalsCustomers = pgTable("city_totals_customers", {
+  id: uuid("id").primaryKey(),
+  streamId: text("stream_id").notNull(),
+  city: text("city").notNull(),
+  status: text("status", { enum: ["active", "archived"] }).notNull(),
+  version: bigint("version", { mode: "number" }).notNull(),
 });
 
 export type CustomerListRow = typeof customerList.$inferSelect;

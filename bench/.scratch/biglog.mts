@@ -1,0 +1,20 @@
+// Build a kept database with a 100k-event customer log (the catch-up data set), print its URL.
+import postgres from "postgres";
+import { connectPostgres } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { bulkAppend, customerLog, rng } from "../lib/data";
+const name = `bench_x_big`;
+const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice() {} });
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.unsafe(`create database ${name}`);
+await admin.end();
+const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+const database = await connectPostgres({ url, max: 4 });
+await migrateDatabase(database, url);
+const sql = postgres(url, { max: 2, onnotice() {} });
+const ctx: any = { raw: { query: async (t: string, p: unknown[] = []) => [...(await sql.unsafe(t, p as never[], { prepare: true }))] } };
+const t0 = Date.now();
+const { appends } = customerLog(rng(5), Number(process.env.N ?? 100000));
+await bulkAppend(ctx, appends);
+console.log(url, (Date.now() - t0) / 1000, "s");
+await sql.end(); await database.close();

@@ -1,0 +1,64 @@
+import type { Goal, Row } from "./context";
+import { formatNumber, max, median, min } from "./stats";
+
+export interface RowSummary {
+  median: number;
+  min: number;
+  max: number;
+  limitMedian?: number;
+  /** Ours as a fraction of the limit's speed (higher is better), median of the paired repetitions. */
+  ratio?: number;
+  pass?: boolean;
+}
+
+/** Ours ÷ limit per repetition, oriented so that 1.0 means "as fast as the limit". */
+function ratios(row: Row): number[] {
+  if (!row.limit?.length) return [];
+  const paired = row.limit.length === row.values.length;
+  const limits = paired ? row.limit : row.values.map(() => median(row.limit!));
+  return row.values.map((v, i) => (row.better === "higher" ? v / limits[i] : limits[i] / v));
+}
+
+function meets(goal: Goal, value: number | undefined): boolean {
+  if (value === undefined || !Number.isFinite(value)) return false;
+  if (goal.op === ">=") return value >= goal.target;
+  if (goal.op === "<=") return value <= goal.target;
+  return value < goal.target;
+}
+
+export function summarize(row: Row): RowSummary {
+  const r = ratios(row);
+  const summary: RowSummary = { median: median(row.values), min: min(row.values), max: max(row.values) };
+  if (row.limit?.length) summary.limitMedian = median(row.limit);
+  if (r.length) summary.ratio = median(r);
+  if (row.goal) summary.pass = meets(row.goal, row.goal.on === "ratio" ? summary.ratio : summary.median);
+  return summary;
+}
+
+const escape = (s: string) => s.replace(/\|/g, "\\|");
+
+/** The results as a Markdown table (printed, and pasted into the README as is). */
+export function renderTable(rows: Row[], failures: { scenario: string; message: string }[]): string {
+  const header = ["scenario", "case", "metric", "median", "min–max", "limit", "ours/limit", "goal", "result", "detail"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map((h) => (["median", "min–max", "limit", "ours/limit"].includes(h) ? "---:" : "---")).join("|")}|`];
+  for (const row of rows) {
+    const s = summarize(row);
+    const cells = [
+      row.scenario,
+      row.case,
+      `${row.metric} (${row.unit})`,
+      formatNumber(s.median),
+      `${formatNumber(s.min)}–${formatNumber(s.max)}`,
+      s.limitMedian === undefined ? "" : formatNumber(s.limitMedian),
+      s.ratio === undefined ? "" : s.ratio.toFixed(2),
+      row.goal?.text ?? "",
+      row.goal ? (s.pass ? "pass" : "**miss**") : "",
+      row.detail ?? "",
+    ];
+    lines.push(`| ${cells.map((c) => escape(c)).join(" | ")} |`);
+  }
+  for (const f of failures) {
+    lines.push(`| ${f.scenario} | **FAILED** | | | | | | | **error** | ${escape(f.message.split("\n")[0])} |`);
+  }
+  return lines.join("\n");
+}

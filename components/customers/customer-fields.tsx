@@ -1,0 +1,22 @@
+import { AddressFieldset } from "./address-fieldset";
+import { TextField } from "@/components/ui/field";
+import type { FieldErrors } from "@/lib/domain/customer/schema";
+import type { CustomerFormValues } from "@/app/customers/form-state";
+
+/** Name and structured address, as typed; errors beside each field. */
+export function CustomerFields({
+  idPrefix,
+  values,
+  fieldErrors,
+}: {
+  idPrefix: string;
+  values: CustomerFormValues;
+  fieldErrors?: FieldErrors;
+}) {
+  return (
+    <div className="space-y-3">
+      <TextField id={`${idPrefix}-name`} name="name" label="Name" autoComplete="name" required defaultValue={values.name} errors={fieldErrors?.name} />
+      <AddressFieldset idPrefix={idPrefix} values={values} fieldErrors={fieldErrors} />
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+
+const subscribe = () => () => {};
+
+/**
+ * A timestamp in the reader's local time, with the ISO value in `title` and `dateTime`.
+ * The server renders UTC; the browser switches to local time after hydration (no mismatch).
+ */
+export function LocalTime({ iso, className = "" }: { iso: string; className?: string }) {
+  const hydrated = useSyncExternalStore(subscribe, () => true, () => false);
+  const date = new Date(iso);
+  const text = Number.isNaN(date.getTime())
+    ? iso
+    : hydrated
+      ? date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })
+      : `${iso.slice(0, 19).replace("T", " ")} UTC`;
+  return (
+    <time dateTime={iso} title={iso} className={className}>
+      {text}
+    </time>
+  );
+}

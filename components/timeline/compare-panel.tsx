@@ -1,0 +1,146 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { LocalTime } from "@/components/local-time";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/card";
+import type { CompareResponse } from "./api";
+import { VersionLink } from "./bits";
+import { pluralize, showValue } from "./format";
+import { StateDiff } from "./state-diff";
+
+interface ComparePanelProps {
+  a: number;
+  b: number;
+  currentVersion: number;
+  customerId: string;
+  data: CompareResponse | undefined;
+  loading: boolean;
+  error: Error | null;
+  onCompare(a: number, b: number): void;
+  onExit(): void;
+  onJump(version: number): void;
+}
+
+/** Compare mode: pick A and B, see the diff and the events between, grouped by field. */
+export function ComparePanel(props: ComparePanelProps) {
+  const { a, b, currentVersion, customerId, data, loading, error, onJump } = props;
+  return (
+    <section aria-labelledby="compare-heading" className="space-y-4 rounded-lg border border-violet-200 bg-white p-4 shadow-sm dark:border-violet-900 dark:bg-zinc-900">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="compare-heading" className="text-base font-semibold">
+          Compare v{a} with v{b}
+        </h2>
+        <Button variant="ghost" size="sm" onClick={props.onExit}>
+          Exit compare
+        </Button>
+      </div>
+      <CompareForm key={`${a}-${b}`} a={a} b={b} currentVersion={currentVersion} onCompare={props.onCompare} />
+
+      {error ? (
+        <Notice tone="error" role="alert">
+          Could not compare: {error.message}
+        </Notice>
+      ) : !data ? (
+        <p className="text-sm text-zinc-500" aria-live="polite">
+          Comparing…
+        </p>
+      ) : (
+        <div className={`grid gap-6 lg:grid-cols-2 ${loading ? "opacity-70" : ""}`} aria-busy={loading}>
+          <section aria-labelledby="compare-diff-heading" className="space-y-2">
+            <h3 id="compare-diff-heading" className="text-sm font-semibold">
+              {pluralize(data.changes.length, "field")} changed from v{data.from} to v{data.to}
+            </h3>
+            <StateDiff changes={data.changes} after={data.after} emptyText="No field differs between these versions." />
+          </section>
+          <section aria-labelledby="compare-groups-heading" className="space-y-2">
+            <h3 id="compare-groups-heading" className="text-sm font-semibold">
+              {pluralize(data.eventCount, "event")} between, by field
+            </h3>
+            <ul className="space-y-3">
+              {data.groups.map((group) => (
+                <li key={group.path} className="space-y-1">
+                  <p className="text-sm">
+                    <code className="font-mono font-semibold">{group.path}</code>{" "}
+                    <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                      {pluralize(group.touchCount, "change")}
+                      {group.changedOverall ? "" : " · back to its value at A"}
+                    </span>
+                  </p>
+                  <ol className="space-y-0.5 border-l-2 border-zinc-200 pl-3 dark:border-zinc-700">
+                    {group.touches.map((touch) => (
+                      <li key={touch.version} className="flex flex-wrap gap-x-2 text-xs">
+                        <VersionLink customerId={customerId} version={touch.version} onJump={onJump}>
+                          v{touch.version} {touch.type}
+                        </VersionLink>
+                        <span className="font-mono">
+                          {showValue(touch.before)} → {showValue(touch.after)}
+                        </span>
+                        <span className="text-zinc-500 dark:text-zinc-400">
+                          <LocalTime iso={touch.timestamp} /> · {touch.actor}
+                        </span>
+                      </li>
+                    ))}
+                  </ol>
+                </li>
+              ))}
+            </ul>
+            {data.eventCount > data.events.length ? (
+              <p className="text-xs text-zinc-500">Showing the first {data.events.length} events of each list.</p>
+            ) : null}
+          </section>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function CompareForm({ a, b, currentVersion, onCompare }: { a: number; b: number; currentVersion: number; onCompare(a: number, b: number): void }) {
+  const [from, setFrom] = useState(String(a));
+  const [to, setTo] = useState(String(b));
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const x = Number(from);
+    const y = Number(to);
+    const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= currentVersion;
+    if (!valid(x) || !valid(y)) return setProblem(`Versions go from 1 to ${currentVersion}.`);
+    if (x === y) return setProblem("Pick two different versions.");
+    setProblem(null);
+    onCompare(Math.min(x, y), Math.max(x, y));
+  };
+  return (
+    <form onSubmit={submit} className="flex flex-wrap items-end gap-3" noValidate>
+      <label className="grid gap-1 text-sm">
+        <span>From version (A)</span>
+        <input
+          type="number"
+          min={1}
+          max={currentVersion}
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          aria-describedby={problem ? "compare-problem" : undefined}
+          className="h-9 w-28 rounded-md border border-zinc-300 bg-white px-2 font-mono dark:border-zinc-700 dark:bg-zinc-950"
+        />
+      </label>
+      <label className="grid gap-1 text-sm">
+        <span>To version (B)</span>
+        <input
+          type="number"
+          min={1}
+          max={currentVersion}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          aria-describedby={problem ? "compare-problem" : undefined}
+          className="h-9 w-28 rounded-md border border-zinc-300 bg-white px-2 font-mono dark:border-zinc-700 dark:bg-zinc-950"
+        />
+      </label>
+      <Button type="submit" size="sm" className="h-9">
+        Compare
+      </Button>
+      <p id="compare-problem" aria-live="polite" className="w-full text-sm text-red-700 empty:hidden dark:text-red-300">
+        {problem}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,273 @@
+import type { APIRequestContext, Page } from "@playwright/test";
+import { createCustomer, expect, screenshots, test, uniqueName } from "./fixtures";
+
+/**
+ * The timeline scrubber (/customers/[id]/timeline?v=N) and its JSON API
+ * (/api/streams/:streamId/{state,events,compare,history}). Each test makes its own customer.
+ */
+
+const ORIGINAL = { street: "1 Analytical Row", city: "London", region: "Greater London", country: "GB" };
+
+/** A customer with five versions: registered, renamed, moved street, moved city, renamed. */
+async function customerWithHistory(request: APIRequestContext, archive = false) {
+  const name = uniqueName("Ada Lovelace");
+  const created = await createCustomer(request, name, ORIGINAL);
+  const post = async (command: string, data: object) => {
+    const response = await request.post(`/api/customers/${created.id}/${command}`, { data, headers: { "x-actor": "e2e" } });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await post("rename", { name: `${name} King` }); // v2
+  await post("address", { address: { street: "12 St James Sq", city: "London", country: "GB" } }); // v3
+  await post("address", { address: { street: "12 St James Sq", city: "Oslo", country: "NO" } }); // v4
+  await post("rename", { name: `${name}, Countess` }); // v5
+  if (archive) await post("archive", { reason: "Moved abroad" }); // v6
+  return { ...created, name, finalName: `${name}, Countess`, latest: archive ? 6 : 5 };
+}
+
+const slider = (page: Page) => page.getByRole("slider", { name: "Version" });
+const details = (page: Page) => page.getByRole("region", { name: /^Version \d+ of \d+/ });
+const historyLength = (page: Page) => page.evaluate(() => window.history.length);
+
+test.describe("timeline", () => {
+  test("arrow keys step back to v1 (URL replaced), reload stays, End jumps to the latest, Back returns", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+    await expect(slider(page)).toHaveAttribute("aria-valuetext", "Version 5 of 5: CustomerRenamed");
+    await expect(page).toHaveURL(/\?v=5$/);
+    await expect(page).toHaveTitle(`${c.finalName}: v5 of 5 · Timeline · Ledger`);
+    const entries = await historyLength(page);
+
+    await slider(page).focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowLeft");
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+    await expect(slider(page)).toHaveAttribute("aria-valuetext", "Version 1 of 5: CustomerRegistered");
+    await expect(page).toHaveURL(/\?v=1$/);
+    await expect(details(page)).toHaveAccessibleName(/^Version 1 of 5/);
+    await expect(details(page).getByText("1 Analytical Row", { exact: true })).toBeVisible();
+    await expect(details(page).getByText("Greater London", { exact: true })).toBeVisible();
+    await expect(page).toHaveTitle(`${c.finalName}: v1 of 5 · Timeline · Ledger`);
+    expect(await historyLength(page), "stepping replaces the history entry").toBe(entries);
+    await expect(page.getByRole("listitem").and(page.locator('[aria-current="step"]'))).toContainText("CustomerRegistered");
+
+    await page.reload();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+    await expect(details(page).getByText("1 Analytical Row", { exact: true })).toBeVisible();
+
+    await slider(page).focus();
+    await page.keyboard.press("End");
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+    await expect(page).toHaveURL(/\?v=5$/);
+    await expect(details(page).getByText(c.finalName, { exact: true })).toBeVisible();
+    await expect(details(page).getByText("Oslo", { exact: true })).toBeVisible();
+
+    await page.goBack();
+    await expect(page).toHaveURL(/\?v=1$/);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+    await expect(details(page).getByText("1 Analytical Row", { exact: true })).toBeVisible();
+  });
+
+  test("Prev and Next step and disable at the ends; clicking a row jumps and Back returns", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=2`);
+    const prev = page.getByRole("button", { name: "Prev" });
+    const next = page.getByRole("button", { name: "Next" });
+    await prev.click();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+    await expect(prev).toBeDisabled();
+    await page.goto(`/customers/${c.id}/timeline?v=4`);
+    await next.click();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+    await expect(next).toBeDisabled();
+
+    const events = page.getByRole("region", { name: "Events" });
+    await events.getByRole("button", { name: /v2\s*CustomerRenamed/ }).click();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "2");
+    await expect(page).toHaveURL(/\?v=2$/);
+    await expect(events.locator('[aria-current="step"]')).toContainText("v2");
+    await page.goBack();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+  });
+
+  test("the Changes tab shows the diff against N−1 and the Why tab links to the event that set address.city", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=2`);
+    await page.getByRole("tab", { name: /Changes/ }).click();
+    await expect(page).toHaveURL(/\?v=2&tab=changes$/);
+    const changed = page.getByRole("list", { name: "Changed fields" });
+    await expect(changed.getByRole("listitem")).toHaveCount(1);
+    await expect(changed).toContainText(`name"${c.name}" → "${c.name} King"`);
+
+    await page.goto(`/customers/${c.id}/timeline?v=1&tab=changes`);
+    await expect(page.getByRole("list", { name: "Changed fields" }).getByRole("listitem").first()).toContainText("added");
+    await expect(page.getByText("every field is added")).toBeVisible();
+
+    await page.goto(`/customers/${c.id}/timeline?v=5&tab=why`);
+    const cityRow = details(page).getByRole("listitem").filter({ hasText: /^address\.city/ });
+    await cityRow.getByRole("link", { name: "v4 CustomerAddressUpdated" }).click();
+    await expect(page).toHaveURL(/\?v=4&tab=why$/);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "4");
+    await page.getByRole("tab", { name: /Changes/ }).click();
+    await expect(page.getByRole("list", { name: "Changed fields" })).toContainText('address.city"London" → "Oslo"');
+
+    // Full history on demand, and pinning marks the versions that changed the field.
+    await page.getByRole("tab", { name: "Why" }).click();
+    const streetRow = details(page).getByRole("listitem").filter({ hasText: /^address\.street/ });
+    await streetRow.getByRole("button", { name: "History of address.street" }).click();
+    await expect(streetRow.getByText("2 changes up to v4")).toBeVisible();
+    await streetRow.getByRole("button", { name: "Pin address.street" }).click();
+    await expect(page).toHaveURL(/field=address\.street/);
+    await expect(page.getByRole("region", { name: "Events" }).getByText("changed address.street")).toHaveCount(2);
+  });
+
+  test("compare v1 with the latest shows every changed field and the events between", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=5`);
+    await page.getByRole("button", { name: "Compare versions" }).click();
+    await expect(page).toHaveURL(/\?v=5&a=1&b=5$/);
+    const panel = page.getByRole("region", { name: "Compare v1 with v5" });
+    const changed = panel.getByRole("list", { name: "Changed fields" });
+    await expect(changed.getByRole("listitem")).toHaveCount(5);
+    await expect(changed).toContainText(`name"${c.name}" → "${c.finalName}"`);
+    await expect(changed).toContainText('address.street"1 Analytical Row" → "12 St James Sq"');
+    await expect(changed).toContainText('address.city"London" → "Oslo"');
+    await expect(changed).toContainText('address.region"Greater London"');
+    await expect(changed).toContainText('address.country"GB" → "NO"');
+    await expect(panel.getByText("4 events between, by field")).toBeVisible();
+
+    await panel.getByLabel("From version (A)").fill("2");
+    await panel.getByLabel("To version (B)").fill("4");
+    await panel.getByRole("button", { name: "Compare", exact: true }).click();
+    await expect(page).toHaveURL(/a=2&b=4$/);
+    await expect(page.getByRole("region", { name: "Compare v2 with v4" }).getByRole("list", { name: "Changed fields" }).getByRole("listitem")).toHaveCount(4);
+
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Compare v2 with v4" })).toBeVisible();
+    await page.goBack();
+    await expect(page).toHaveURL(/a=1&b=5$/);
+    await expect(page.getByRole("region", { name: "Compare v1 with v5" })).toBeVisible();
+    await page.getByRole("button", { name: "Exit compare" }).first().click();
+    await expect(page).toHaveURL(/\?v=5$/);
+  });
+
+  test("play steps once a second to the end and stops", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=2`);
+    await page.getByRole("button", { name: "Play" }).click();
+    await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "3", { timeout: 3_000 });
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5", { timeout: 6_000 });
+    await expect(page.getByRole("button", { name: "Play" })).toBeVisible();
+    await expect(page).toHaveURL(/\?v=5$/);
+    await page.waitForTimeout(1_500);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+  });
+
+  test("an out-of-range or malformed v is clamped with a notice and a link to the latest", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    const response = await page.goto(`/customers/${c.id}/timeline?v=99`);
+    expect(response?.status()).toBe(200);
+    const notice = page.getByRole("status").filter({ hasText: "Version 99 does not exist" });
+    await expect(notice).toContainText("this customer has versions 1 to 5");
+    await expect(notice.getByRole("link", { name: "Go to the latest version (v5)" })).toBeVisible();
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+    await expect(page).toHaveURL(/\?v=5$/);
+
+    await page.goto(`/customers/${c.id}/timeline?v=0`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+    await expect(page.getByRole("status").filter({ hasText: "Version 0 does not exist" })).toBeVisible();
+
+    await page.goto(`/customers/${c.id}/timeline?v=abc`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "5");
+    await expect(page.getByRole("status").filter({ hasText: 'Ignored v="abc"' })).toBeVisible();
+  });
+
+  test("an archived customer's timeline works the same", async ({ page, request }) => {
+    const c = await customerWithHistory(request, true);
+    await page.goto(`/customers/${c.id}/timeline`);
+    await expect(slider(page)).toHaveAttribute("aria-valuetext", "Version 6 of 6: CustomerArchived");
+    await expect(details(page).getByText("archived", { exact: true })).toBeVisible();
+    await page.getByRole("tab", { name: /Changes/ }).click();
+    await expect(page.getByRole("list", { name: "Changed fields" })).toContainText('status"active" → "archived"');
+    await slider(page).focus();
+    await page.keyboard.press("Home");
+    await expect(page).toHaveURL(/\?v=1&tab=changes$/);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "1");
+  });
+
+  test("an unknown customer is not found", async ({ page }) => {
+    const response = await page.goto("/customers/01900000-0000-7000-8000-000000000000/timeline");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Customer not found" })).toBeVisible();
+  });
+
+  test("screenshots at desktop width and 375 px", async ({ page, request }) => {
+    const c = await customerWithHistory(request, true);
+    await page.goto(`/customers/${c.id}/timeline?v=4`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "4");
+    await screenshots(page, "timeline");
+    await page.goto(`/customers/${c.id}/timeline?v=4&tab=why&a=1&b=6`);
+    await expect(page.getByRole("region", { name: "Compare v1 with v6" })).toBeVisible();
+    await screenshots(page, "timeline-compare");
+  });
+});
+
+test.describe("timeline API", () => {
+  test("GET state: 200 with state, event, changes and provenance; 400 out of range or malformed; 404 unknown", async ({ request }) => {
+    const c = await customerWithHistory(request);
+    const ok = await request.get(`/api/streams/${c.streamId}/state?version=4`);
+    expect(ok.status()).toBe(200);
+    const body = await ok.json();
+    expect(body.version).toBe(4);
+    expect(body.state.address.city).toBe("Oslo");
+    expect(body.event.type).toBe("CustomerAddressUpdated");
+    expect(body.changes).toEqual([
+      { path: "address.city", before: "London", after: "Oslo", kind: "changed" },
+      { path: "address.country", before: "GB", after: "NO", kind: "changed" },
+    ]);
+    expect(body.provenance.name).toMatchObject({ version: 2, type: "CustomerRenamed", actor: "e2e" });
+    expect(body.provenance["address.street"]).toMatchObject({ version: 3, type: "CustomerAddressUpdated" });
+
+    for (const bad of ["version=6", "version=0", "version=x", "version=1&extra=1"]) {
+      const response = await request.get(`/api/streams/${c.streamId}/state?${bad}`);
+      expect(response.status(), bad).toBe(400);
+      expect((await response.json()).error.code, bad).toBe("validation_failed");
+    }
+    const unknown = await request.get("/api/streams/Customer-01900000-0000-7000-8000-000000000000/state?version=1");
+    expect(unknown.status()).toBe(404);
+    expect((await unknown.json()).error.code).toBe("not_found");
+  });
+
+  test("GET events: 200 in version order within the range; 400 bad range; 404 unknown", async ({ request }) => {
+    const c = await customerWithHistory(request);
+    const ok = await request.get(`/api/streams/${c.streamId}/events?fromVersion=2&toVersion=4`);
+    expect(ok.status()).toBe(200);
+    const { events } = await ok.json();
+    expect(events.map((e: { version: number }) => e.version)).toEqual([2, 3, 4]);
+    expect(Object.keys(events[0]).sort()).toEqual(["data", "id", "metadata", "position", "streamId", "timestamp", "type", "version"]);
+    expect((await (await request.get(`/api/streams/${c.streamId}/events`)).json()).events).toHaveLength(5);
+
+    for (const bad of ["fromVersion=3&toVersion=2", "fromVersion=0", "toVersion=abc"]) {
+      expect((await request.get(`/api/streams/${c.streamId}/events?${bad}`)).status(), bad).toBe(400);
+    }
+    expect((await request.get("/api/streams/Customer-01900000-0000-7000-8000-000000000000/events")).status()).toBe(404);
+    expect((await request.get("/api/streams/not a stream/events")).status()).toBe(404);
+  });
+
+  test("GET compare: the diff and the events grouped by field; 400 unless from < to", async ({ request }) => {
+    const c = await customerWithHistory(request);
+    const ok = await request.get(`/api/streams/${c.streamId}/compare?from=1&to=5`);
+    expect(ok.status()).toBe(200);
+    const body = await ok.json();
+    expect(body.changes.map((change: { path: string }) => change.path)).toEqual([
+      "name",
+      "address.street",
+      "address.city",
+      "address.region",
+      "address.country",
+    ]);
+    expect(body.groups.find((g: { path: string }) => g.path === "name").touches.map((t: { version: number }) => t.version)).toEqual([2, 5]);
+    expect((await request.get(`/api/streams/${c.streamId}/compare?from=3&to=3`)).status()).toBe(400);
+    expect((await request.get(`/api/streams/${c.streamId}/compare?from=1&to=9`)).status()).toBe(400);
+  });
+});

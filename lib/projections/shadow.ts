@@ -1,0 +1,82 @@
+import { sql } from "drizzle-orm";
+import { query, type Db } from "@/db/client";
+
+/**
+ * Rebuilds write into shadow tables beside the live ones and swap them in by renaming, in one
+ * transaction. Names: `<table>__rebuild` for the table, `<index>__rb` for its indexes and
+ * constraints until the swap gives them back their live names (so the schema after a rebuild is
+ * exactly the migrated one, and later migrations find the indexes they expect).
+ */
+export const SHADOW_SUFFIX = "__rebuild";
+export const shadowTableOf = (table: string) => `${table}${SHADOW_SUFFIX}`;
+export const shadowCheckpointOf = (projection: string) => `${projection}${SHADOW_SUFFIX}`;
+const TEMP_INDEX_SUFFIX = "__rb";
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** (Re)create the empty shadow of `table`: same columns, defaults, checks, keys and indexes. */
+export async function createShadowTable(tx: Db, table: string): Promise<void> {
+  const shadow = shadowTableOf(table);
+  await tx.execute(sql.raw(`drop table if exists ${ident(shadow)}`));
+  // Everything but indexes: those are created below under names we can rename back at the swap.
+  await tx.execute(
+    sql.raw(
+      `create table ${ident(shadow)} (like ${ident(table)} including defaults including constraints ` +
+        `including generated including identity including storage including comments)`,
+    ),
+  );
+  const constraints = await query<{ name: string; def: string }>(
+    tx,
+    sql`select conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+        where conrelid = ${table}::regclass and contype in ('p', 'u', 'x') order by conname`,
+  );
+  for (const c of constraints) {
+    await tx.execute(sql.raw(`alter table ${ident(shadow)} add constraint ${ident(c.name + TEMP_INDEX_SUFFIX)} ${c.def}`));
+  }
+  const indexes = await query<{ name: string; def: string }>(
+    tx,
+    sql`select ic.relname as name, pg_get_indexdef(i.indexrelid) as def
+        from pg_index i join pg_class ic on ic.oid = i.indexrelid
+        where i.indrelid = ${table}::regclass
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+        order by ic.relname`,
+  );
+  for (const index of indexes) {
+    const match = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( .*)$/s.exec(index.def);
+    if (!match) throw new Error(`Cannot copy index definition: ${index.def}`);
+    await tx.execute(sql.raw(`${match[1]}${ident(index.name + TEMP_INDEX_SUFFIX)}${match[3]}${ident(shadow)}${match[5]}`));
+  }
+}
+
+/**
+ * Replace `table` by its shadow: drop the live table, rename the shadow and its indexes to the
+ * live names. Run inside the transaction that also moves the checkpoint; readers that arrive
+ * meanwhile wait for the commit and then read the new table (PostgreSQL re-resolves the name
+ * after the lock wait), so nobody sees an empty or half-built table.
+ */
+export async function swapInShadowTable(tx: Db, table: string): Promise<void> {
+  const shadow = shadowTableOf(table);
+  await tx.execute(sql.raw(`drop table ${ident(table)}`));
+  await tx.execute(sql.raw(`alter table ${ident(shadow)} rename to ${ident(table)}`));
+  const constraints = await query<{ name: string }>(
+    tx,
+    sql`select conname as name from pg_constraint where conrelid = ${table}::regclass and right(conname, ${TEMP_INDEX_SUFFIX.length}) = ${TEMP_INDEX_SUFFIX}`,
+  );
+  for (const c of constraints) {
+    const live = c.name.slice(0, -TEMP_INDEX_SUFFIX.length);
+    await tx.execute(sql.raw(`alter table ${ident(table)} rename constraint ${ident(c.name)} to ${ident(live)}`));
+  }
+  const indexes = await query<{ name: string }>(
+    tx,
+    sql`select ic.relname as name from pg_index i join pg_class ic on ic.oid = i.indexrelid
+        where i.indrelid = ${table}::regclass and right(ic.relname, ${TEMP_INDEX_SUFFIX.length}) = ${TEMP_INDEX_SUFFIX}`,
+  );
+  for (const index of indexes) {
+    const live = index.name.slice(0, -TEMP_INDEX_SUFFIX.length);
+    await tx.execute(sql.raw(`alter index ${ident(index.name)} rename to ${ident(live)}`));
+  }
+}
+
+export async function dropShadowTable(tx: Db, table: string): Promise<void> {
+  await tx.execute(sql.raw(`drop table if exists ${ident(shadowTableOf(table))}`));
+}

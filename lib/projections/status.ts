@@ -1,0 +1,157 @@
+import { sql } from "drizzle-orm";
+import { query, type Db } from "@/db/client";
+import { shadowCheckpointOf } from "./shadow";
+import type { Projection } from "./types";
+
+/**
+ * - `running`: following the log, caught up or a few events behind.
+ * - `catching_up`: behind by at least a batch, or by more than a few seconds.
+ * - `rebuilding`: a rebuild is filling the shadow tables (see `rebuild`); the live tables still serve.
+ * - `failed`: stopped at `errorPosition` with `error`; retried with back-off, never skipped.
+ * - `stopped`: nobody advances it (projectors off in this process and no worker heartbeat).
+ * - `idle`: the log is empty: nothing to project yet.
+ */
+export type ProjectionState = "running" | "catching_up" | "rebuilding" | "failed" | "stopped" | "idle";
+
+export interface ProjectionStatus {
+  name: string;
+  /** Position of the last event applied (0 before the first). */
+  position: number;
+  /** Highest position in the log. */
+  headPosition: number;
+  /**
+   * Events committed after the checkpoint, in the follower order (counted, capped at LAG_CAP).
+   * Not `headPosition - position`: positions are allocated in transaction-start order, not commit
+   * order, and a rolled-back append burns positions, so that difference can mislead either way.
+   */
+  lag: number;
+  /** Age of the oldest event not yet applied (0 when caught up). */
+  lagSeconds: number;
+  status: ProjectionState;
+  error?: string;
+  errorPosition?: number;
+  /** Consecutive failed attempts at the current error. */
+  failures?: number;
+  /** Events read since the checkpoint was created (including types the projection ignores). */
+  eventsApplied: number;
+  updatedAt: string | null;
+  /** The runner (host:pid) that committed the last batch. */
+  worker: string | null;
+  /** While a rebuild runs: events read into the shadow tables so far, of `total` (so far). */
+  rebuild?: { processed: number; total: number; startedAt: string | null };
+}
+
+/** Counting lag stops here, to keep status cheap on a huge backlog. */
+export const LAG_CAP = 100_000;
+/** A heartbeat older than this means no runner is alive for the projection. */
+const HEARTBEAT_STALE_SECONDS = 20;
+const CATCHING_UP_SECONDS = 5;
+
+interface CheckpointRow {
+  name: string;
+  transaction_id: string;
+  position: number | string;
+  events_applied: number | string;
+  status: string;
+  error: string | null;
+  error_position: number | string | null;
+  failures: number | string;
+  updated_at: string | Date | null;
+  worker: string | null;
+  started_at: string | Date | null;
+  heartbeat_age: number | string | null;
+}
+
+async function behind(db: Db, row: { transaction_id: string; position: number | string }) {
+  const [r] = await query<{ lag: number | string; lag_seconds: number | string | null }>(
+    db,
+    sql`select
+          (select count(*) from (select 1 from events
+             where (transaction_id, position) > (${row.transaction_id}::text::xid8, ${Number(row.position)}::bigint)
+             limit ${LAG_CAP}) s) as lag,
+          (select extract(epoch from now() - created_at) from events
+             where (transaction_id, position) > (${row.transaction_id}::text::xid8, ${Number(row.position)}::bigint)
+             order by transaction_id, position limit 1) as lag_seconds`,
+  );
+  return { lag: Number(r?.lag ?? 0), lagSeconds: Math.max(0, Number(r?.lag_seconds ?? 0)) };
+}
+
+const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
+
+/**
+ * The status of each projection, from the database (so it is right whichever process runs them).
+ * `localRunner`: whether this process runs the projectors itself (then "stopped" is its own
+ * state; otherwise workers' heartbeats decide).
+ */
+export async function readStatuses(
+  db: Db,
+  projections: readonly Projection[],
+  options: { localRunner: boolean; batchSize?: number },
+): Promise<ProjectionStatus[]> {
+  const rows = await query<CheckpointRow>(
+    db,
+    sql`select name, transaction_id::text as transaction_id, position, events_applied, status, error, error_position,
+               failures, updated_at, worker, started_at, extract(epoch from now() - heartbeat_at) as heartbeat_age
+        from projection_checkpoints`,
+  );
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const [head] = await query<{ position: number | string | null }>(db, sql`select max(position) as position from events`);
+  const headPosition = Number(head?.position ?? 0);
+  const result: ProjectionStatus[] = [];
+  for (const projection of projections) {
+    const row = byName.get(projection.name);
+    const shadow = byName.get(shadowCheckpointOf(projection.name));
+    const live = row ?? { transaction_id: "0", position: 0 };
+    const { lag, lagSeconds } = await behind(db, live);
+    const status: ProjectionStatus = {
+      name: projection.name,
+      position: Number(live.position),
+      headPosition,
+      lag,
+      lagSeconds,
+      status: "running",
+      eventsApplied: Number(row?.events_applied ?? 0),
+      updatedAt: iso(row?.updated_at ?? null),
+      worker: row?.worker ?? null,
+    };
+    const failed = row?.status === "failed" ? row : shadow?.status === "failed" ? shadow : null;
+    if (failed) {
+      status.status = "failed";
+      status.error = failed.error ?? "unknown error";
+      if (failed.error_position !== null) status.errorPosition = Number(failed.error_position);
+      status.failures = Number(failed.failures);
+    }
+    if (shadow) {
+      const remaining = await behind(db, shadow);
+      const processed = Number(shadow.events_applied);
+      status.rebuild = { processed, total: processed + remaining.lag, startedAt: iso(shadow.started_at) };
+      if (!failed) status.status = "rebuilding";
+    }
+    if (status.status === "running") {
+      const alive = (r: CheckpointRow | undefined) =>
+        r?.heartbeat_age !== null && r?.heartbeat_age !== undefined && Number(r.heartbeat_age) < HEARTBEAT_STALE_SECONDS;
+      if (!options.localRunner && !alive(row)) status.status = "stopped";
+      else if (headPosition === 0) status.status = "idle";
+      else if (lag >= (options.batchSize ?? 500) || lagSeconds > CATCHING_UP_SECONDS) status.status = "catching_up";
+    }
+    result.push(status);
+  }
+  return result;
+}
+
+/**
+ * Whether every named projection has applied the event at `position`. Events are applied in
+ * (transaction id, position) order, so "applied" means the event's (transaction id, position) is
+ * at or below the checkpoint's, not that the checkpoint's position is at least `position`.
+ */
+export async function havePassed(db: Db, names: readonly string[], position: number): Promise<boolean> {
+  if (names.length === 0) return true;
+  const [row] = await query<{ passed: number | string }>(
+    db,
+    sql`select count(*) as passed from projection_checkpoints c
+        join events e on e.position = ${position}
+        where c.name in (select value from jsonb_array_elements_text(${JSON.stringify(names)}::text::jsonb))
+          and (c.transaction_id, c.position) >= (e.transaction_id, e.position)`,
+  );
+  return Number(row?.passed ?? 0) === names.length;
+}

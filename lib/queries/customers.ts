@@ -1,0 +1,195 @@
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { cityTotals, customerList, customerSearch, type CustomerListRow } from "@/db/schema";
+import { loadCustomer } from "@/lib/commands/customer";
+import { customerStreamId } from "@/lib/domain/customer/events";
+import type { Address } from "@/lib/domain/customer/schema";
+import type { RegisteredCustomer } from "@/lib/domain/customer/state";
+import type { EventStore, RecordedEvent } from "@/lib/eventstore";
+import { intParam, optionalParam } from "./params";
+
+/** A list item: the read-table row as the API shows it (SPEC §4). */
+export interface CustomerListItem {
+  id: string;
+  streamId: string;
+  name: string;
+  address: Address;
+  city: string;
+  status: "active" | "archived";
+  version: number;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export function toListItem(row: CustomerListRow): CustomerListItem {
+  const address: Address = { street: row.street, city: row.city };
+  if (row.region) address.region = row.region;
+  if (row.postalCode) address.postalCode = row.postalCode;
+  if (row.country) address.country = row.country;
+  return {
+    id: row.id,
+    streamId: row.streamId,
+    name: row.name,
+    address,
+    city: row.city,
+    status: row.status,
+    version: Number(row.version),
+    registeredAt: new Date(row.registeredAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+export const CUSTOMER_PAGE_SIZE = 20;
+
+/** `GET /api/customers` and the `/customers` page: filters, search and the cursor. */
+export const customerListParams = z
+  .object({
+    city: optionalParam(z.string().trim().max(500, "city must be at most 500 characters")),
+    status: optionalParam(z.enum(["active", "archived", "all"], { error: "status must be active, archived or all" })).default("all"),
+    q: optionalParam(z.string().trim().max(200, "q must be at most 200 characters")),
+    limit: optionalParam(intParam("limit", 1, 100)).default(CUSTOMER_PAGE_SIZE),
+    cursor: optionalParam(z.string().max(1200, "cursor is not one this API returned")),
+  })
+  .strict();
+
+export type CustomerListParams = z.output<typeof customerListParams>;
+
+export interface CustomerListPage {
+  items: CustomerListItem[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Pass as `cursor` for the previous page; null on the first page. */
+  prevCursor: string | null;
+}
+
+/** Keyset cursor over (name, id), with the direction to read in. Opaque to clients. */
+type ListCursor = { name: string; id: string; dir: "next" | "prev" };
+
+const cursorShape = z.object({ n: z.string(), i: z.uuid(), d: z.enum(["next", "prev"]) }).strict();
+
+export function encodeListCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify({ n: cursor.name, i: cursor.id, d: cursor.dir })).toString("base64url");
+}
+
+/** Decode a list cursor; null when it is not one of ours. */
+export function decodeListCursor(text: string): ListCursor | null {
+  try {
+    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? { name: parsed.data.n, id: parsed.data.i, dir: parsed.data.d } : null;
+  } catch {
+    return null;
+  }
+}
+
+export class InvalidListCursorError extends Error {
+  constructor() {
+    super("cursor is not one this API returned");
+  }
+}
+
+/**
+ * The text-search configuration of `customer_search.document`: must be the one the projector
+ * builds the document with, or stemmed and unstemmed words stop matching.
+ */
+export const SEARCH_CONFIG = "simple";
+
+/**
+ * A prefix query for full-text search: every word of `q` must start a word of the document, so
+ * "ada lov" finds "Ada Lovelace". Only letters and digits reach `to_tsquery`, so user input
+ * can never be tsquery syntax.
+ */
+export function prefixTsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.slice(0, 10).map((w) => `${w}:*`).join(" & ") : null;
+}
+
+/**
+ * A page of the customer list read table, sorted by name (then id, for a total order).
+ * Keyset paging both ways: a "next" cursor reads after its row, a "prev" cursor reads before
+ * it. `q` searches the full-text read table by word prefix.
+ */
+export async function listCustomers(db: Db, params: CustomerListParams): Promise<CustomerListPage> {
+  const cursor = params.cursor ? decodeListCursor(params.cursor) : null;
+  if (params.cursor && !cursor) throw new InvalidListCursorError();
+  const filters: SQL[] = [];
+  if (params.status !== "all") filters.push(eq(customerList.status, params.status));
+  if (params.city) filters.push(sql`${customerList.cityKey} = lower(${params.city})`);
+  if (params.q) {
+    const tsquery = prefixTsQuery(params.q);
+    const byName = sql`${customerList.name} ilike ${`%${escapeLike(params.q)}%`}`;
+    // Word-prefix full-text search, plus a substring match on the name so that part of a word
+    // ("velace") is found too; the read tables are admin-sized, so the scan is cheap.
+    filters.push(
+      tsquery
+        ? (or(
+            byName,
+            sql`${customerList.id} in (select ${customerSearch.id} from ${customerSearch}
+                 where ${customerSearch.document} @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsquery}))`,
+          ) as SQL)
+        : byName,
+    );
+  }
+  const limit = params.limit;
+  const select = (where: SQL[], order: "asc" | "desc", n: number) =>
+    db
+      .select()
+      .from(customerList)
+      .where(and(...where))
+      .orderBy(order === "asc" ? asc(customerList.name) : desc(customerList.name), order === "asc" ? asc(customerList.id) : desc(customerList.id))
+      .limit(n);
+
+  if (cursor?.dir === "prev") {
+    const before = sql`(${customerList.name}, ${customerList.id}) < (${cursor.name}, ${cursor.id}::uuid)`;
+    const rows = await select([...filters, before], "desc", limit + 1);
+    // Fewer rows than a page before the cursor: we are at the start, so show the first page.
+    if (rows.length <= limit) return listCustomers(db, { ...params, cursor: undefined });
+    const page = rows.slice(0, limit).reverse().map(toListItem);
+    return { items: page, prevCursor: cursorOf(page[0], "prev"), nextCursor: cursorOf(page[page.length - 1], "next") };
+  }
+  const after = cursor ? [sql`(${customerList.name}, ${customerList.id}) > (${cursor.name}, ${cursor.id}::uuid)`] : [];
+  const rows = await select([...filters, ...after], "asc", limit + 1);
+  const page = rows.slice(0, limit).map(toListItem);
+  return {
+    items: page,
+    nextCursor: rows.length > limit ? cursorOf(page[page.length - 1], "next") : null,
+    prevCursor: cursor && page.length ? cursorOf(page[0], "prev") : null,
+  };
+}
+
+const cursorOf = (item: CustomerListItem, dir: ListCursor["dir"]) => encodeListCursor({ name: item.name, id: item.id, dir });
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One row of the customer list read table, or null. */
+export async function getCustomerRow(db: Db, id: string): Promise<CustomerListItem | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const [row] = await db.select().from(customerList).where(eq(customerList.id, id.toLowerCase()));
+  return row ? toListItem(row) : null;
+}
+
+export interface CustomerDetail {
+  customer: RegisteredCustomer;
+  /** The event that produced the current version. */
+  lastEvent: RecordedEvent | null;
+}
+
+/**
+ * The customer as the write side knows it (snapshot + tail): exact to the version, so an edit
+ * form loaded from it carries the right expected version even while projections catch up.
+ */
+export async function getCustomerDetail(store: EventStore, id: string): Promise<CustomerDetail | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const { state } = await loadCustomer(store, id.toLowerCase());
+  if (state.status === "unregistered") return null;
+  const [lastEvent] = await store.readStream(customerStreamId(state.id), { fromVersion: state.version, toVersion: state.version });
+  return { customer: state, lastEvent: lastEvent ?? null };
+}
+
+/** Cities for the filter, from the per-city totals. */
+export async function cityChoices(db: Db): Promise<{ city: string; cityKey: string; active: number; archived: number }[]> {
+  const rows = await db.select().from(cityTotals).orderBy(asc(cityTotals.cityKey));
+  return rows
+    .filter((row) => row.active + row.archived > 0)
+    .map((row) => ({ city: row.city, cityKey: row.cityKey, active: Number(row.active), archived: Number(row.archived) }));
+}

@@ -1,0 +1,117 @@
+import { CUSTOMER_STREAM_TYPE } from "@/lib/domain/customer/events";
+import { CUSTOMER_STATE_SHAPE, initialState, type CustomerState } from "@/lib/domain/customer/state";
+import type { EventStore, RecordedEvent } from "@/lib/eventstore";
+import { offerCheckpoint, trackedAt } from "./checkpoints";
+import { BOOKKEEPING_FIELDS, type FieldChange } from "./diff";
+import { applyTracked, type Provenance, type Tracked } from "./provenance";
+
+/** The stream does not exist (or is not a customer stream, for state views). */
+export class StreamNotFoundError extends Error {
+  readonly code = "not_found" as const;
+  constructor(readonly streamId: string) {
+    super(`No stream ${JSON.stringify(streamId)}`);
+    this.name = "StreamNotFoundError";
+  }
+}
+
+/** A version outside 1…currentVersion was asked for. */
+export class VersionOutOfRangeError extends Error {
+  readonly code = "version_out_of_range" as const;
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+    readonly currentVersion: number,
+  ) {
+    super(`Version ${version} is out of range: ${streamId} has versions 1–${currentVersion}`);
+    this.name = "VersionOutOfRangeError";
+  }
+}
+
+export interface StateAtVersion {
+  streamId: string;
+  /** The version shown. */
+  version: number;
+  /** The stream's version when this was computed (the scrubber's maximum). */
+  currentVersion: number;
+  /** The state right after the event at `version`. */
+  state: CustomerState;
+  /** The event at `version`. */
+  event: RecordedEvent;
+  /** What the event at `version` changed, against `version − 1` (bookkeeping left out). */
+  changes: FieldChange[];
+  /** For every field with a value (or removed once), the event that gave it its current value. */
+  provenance: Provenance;
+  /** Where the replay started: the snapshot version used (0: from the first event). */
+  snapshotVersion: number;
+  /** How many events were folded on top of the snapshot. */
+  replayed: number;
+}
+
+/** Whether a stream's events fold into a customer state (state views exist only for those). */
+export const isCustomerStream = (streamId: string) => streamId.startsWith(`${CUSTOMER_STREAM_TYPE}-`);
+
+/** The stream's current version; throws StreamNotFoundError when it has none. */
+export async function currentVersionOf(store: EventStore, streamId: string): Promise<number> {
+  const version = await store.streamVersion(streamId);
+  if (version === 0) throw new StreamNotFoundError(streamId);
+  return version;
+}
+
+/**
+ * The customer as it was right after version N, with the event at N, its changes and the
+ * provenance of every field.
+ *
+ * The state comes from the latest usable snapshot (current shape) at or below N − 1, never one
+ * past N, plus the events after it up to N. Stopping the snapshot at N − 1 keeps the event at N
+ * and the state before it in the same short replay, so the diff costs nothing extra. Provenance
+ * starts from the in-memory checkpoint at the snapshot's version (see checkpoints.ts).
+ */
+export async function stateAt(store: EventStore, streamId: string, version: number): Promise<StateAtVersion> {
+  if (!isCustomerStream(streamId)) throw new StreamNotFoundError(streamId);
+  const currentVersion = await currentVersionOf(store, streamId);
+  if (!Number.isSafeInteger(version) || version < 1 || version > currentVersion) {
+    throw new VersionOutOfRangeError(streamId, version, currentVersion);
+  }
+  return stateAtKnown(store, streamId, version, currentVersion);
+}
+
+/** `stateAt` for a version already checked against `currentVersion`. */
+export async function stateAtKnown(
+  store: EventStore,
+  streamId: string,
+  version: number,
+  currentVersion: number,
+): Promise<StateAtVersion> {
+  const snapshot = version > 1 ? await store.loadSnapshot<CustomerState>(streamId, CUSTOMER_STATE_SHAPE, version - 1) : null;
+  const base = snapshot && snapshot.version <= version - 1 ? snapshot.version : 0;
+  const [origin, tail] = await Promise.all([
+    trackedAt(store, streamId, base),
+    store.readStream(streamId, { fromVersion: base + 1, toVersion: version }),
+  ]);
+  let tracked: Tracked = { version: base, state: base ? snapshot!.state : initialState(), provenance: origin.provenance };
+  let changes: FieldChange[] = [];
+  for (const event of tail) {
+    if (event.version !== tracked.version + 1) {
+      throw new Error(`Stream ${streamId} has a gap: expected v${tracked.version + 1}, read v${event.version}`);
+    }
+    const step = applyTracked(tracked, event);
+    tracked = step.next;
+    changes = step.changes;
+    offerCheckpoint(store, streamId, tracked);
+  }
+  const event = tail[tail.length - 1];
+  if (!event || tracked.version !== version) {
+    throw new Error(`Stream ${streamId} ends before v${version}`);
+  }
+  return {
+    streamId,
+    version,
+    currentVersion,
+    state: tracked.state,
+    event,
+    changes: changes.filter((change) => !BOOKKEEPING_FIELDS.includes(change.path)),
+    provenance: tracked.provenance,
+    snapshotVersion: base,
+    replayed: tail.length,
+  };
+}
