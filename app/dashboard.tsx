@@ -47,7 +47,7 @@ export function Dashboard() {
       </section>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <section aria-labelledby="cities-heading" className="space-y-3">
+        <section aria-labelledby="cities-heading" className="min-w-0 space-y-3">
           <h2 id="cities-heading" className="text-lg font-semibold">
             Customers per city
           </h2>
@@ -62,7 +62,7 @@ export function Dashboard() {
           )}
         </section>
 
-        <section aria-labelledby="projections-heading" className="space-y-3">
+        <section aria-labelledby="projections-heading" className="min-w-0 space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 id="projections-heading" className="text-lg font-semibold">
               Projections
@@ -132,22 +132,24 @@ function CityChart({ cities, more }: { cities: CityStat[]; more: number }) {
   const max = Math.max(1, ...cities.map((c) => c.active + c.archived));
   return (
     <Card className="p-4">
-      <ul className="space-y-2" aria-label="Customers per city: active and archived">
+      <ul className="space-y-3" aria-label="Customers per city: active and archived">
         {cities.map((c) => (
           <li key={c.city}>
             <Link
               href={`/customers?city=${encodeURIComponent(c.city)}`}
-              className="grid grid-cols-[minmax(0,7rem)_1fr_auto] items-center gap-3 rounded text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+              className="block rounded text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
             >
-              <span className="truncate font-medium" title={c.city}>
-                {c.city}
+              <span className="flex items-baseline justify-between gap-3">
+                <span className="min-w-0 truncate font-medium" title={c.city}>
+                  {c.city}
+                </span>
+                <span className="shrink-0 tabular-nums text-zinc-600 dark:text-zinc-400">
+                  {c.active} active{c.archived ? ` · ${c.archived} archived` : ""}
+                </span>
               </span>
-              <span className="flex h-4 overflow-hidden rounded bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
+              <span className="mt-1 flex h-2.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
                 <span className="bg-blue-600 dark:bg-blue-500" style={{ width: `${(c.active / max) * 100}%` }} />
-                <span className="bg-zinc-400 dark:bg-zinc-600" style={{ width: `${(c.archived / max) * 100}%` }} />
-              </span>
-              <span className="whitespace-nowrap tabular-nums text-zinc-600 dark:text-zinc-400">
-                {c.active} active{c.archived ? `, ${c.archived} archived` : ""}
+                <span className="bg-zinc-400 dark:bg-zinc-500" style={{ width: `${(c.archived / max) * 100}%` }} />
               </span>
             </Link>
           </li>
@@ -158,7 +160,7 @@ function CityChart({ cities, more }: { cities: CityStat[]; more: number }) {
           <span className="h-2 w-3 rounded-sm bg-blue-600 dark:bg-blue-500" aria-hidden="true" /> Active
         </span>
         <span className="inline-flex items-center gap-1">
-          <span className="h-2 w-3 rounded-sm bg-zinc-400 dark:bg-zinc-600" aria-hidden="true" /> Archived
+          <span className="h-2 w-3 rounded-sm bg-zinc-400 dark:bg-zinc-500" aria-hidden="true" /> Archived
         </span>
         {more > 0 ? <span>and {more} more cities</span> : null}
       </p>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NavLinks } from "@/components/nav-links";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -28,15 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="font-semibold tracking-tight">
               Ledger
             </Link>
-            <ul className="flex flex-wrap gap-4 text-sm">
-              {nav.map((item) => (
-                <li key={item.href}>
-                  <Link href={item.href} className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
-                    {item.label}
-                  </Link>
-                </li>
-              ))}
-            </ul>
+            <NavLinks items={nav} />
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-6xl px-4 py-6">

@@ -59,18 +59,24 @@ const USAGE = `npm run bench [-- options]
 Environment: DATABASE_URL (an empty database to use), BENCH_ADMIN_URL (server to create a fresh one on).`;
 
 function parseCli() {
-  const { values } = parseArgs({
-    options: {
-      pglite: { type: "boolean" },
-      quick: { type: "boolean" },
-      keep: { type: "boolean" },
-      strict: { type: "boolean" },
-      waits: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      only: { type: "string" },
-    },
-    strict: true,
-  });
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        pglite: { type: "boolean" },
+        quick: { type: "boolean" },
+        keep: { type: "boolean" },
+        strict: { type: "boolean" },
+        waits: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        only: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
     console.error(parsed.error.issues.map((i) => i.message).join("\n") + "\n\n" + USAGE);
@@ -252,6 +258,20 @@ async function main() {
         continue;
       }
       console.log(`\n## ${scenario.id}: ${scenario.title}`);
+      if (scenario.prepare) {
+        // Set-up (a production build, a shared data set) is timed apart from the scenario.
+        const t0 = Date.now();
+        try {
+          await scenario.prepare(ctx);
+        } catch (error) {
+          const message = error instanceof DataSetError ? `data set check failed: ${error.message}` : `${(error as Error).stack ?? error}`;
+          console.error(`!! ${scenario.id} set-up FAILED: ${message}`);
+          failures.push({ scenario: scenario.id, message: `set-up: ${message}` });
+          continue;
+        }
+        timings[`${scenario.id} (set-up)`] = Date.now() - t0;
+        console.log(`  set-up: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
       const t0 = Date.now();
       sampler?.start();
       try {

@@ -216,6 +216,18 @@ test.describe("customer commands", () => {
     expect((await (await request.get(`/api/customers/${id}`)).json()).status).toBe("archived");
   });
 
+  test("concurrent commands without expectedVersion never answer 500", async ({ request }) => {
+    const { id, streamId } = await createCustomer(request, uniqueName("Contended"), address());
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => request.post(`/api/customers/${id}/rename`, { data: { name: `Contended ${i}` } })),
+    );
+    const statuses = responses.map((r) => r.status());
+    for (const status of statuses) expect([200, 409]).toContain(status);
+    const ok = statuses.filter((s) => s === 200).length;
+    const events = await (await request.get(`/api/streams/${streamId}/events`)).json();
+    expect(events.events).toHaveLength(1 + ok);
+  });
+
   test("unknown or malformed customer ids are 404 not_found", async ({ request }) => {
     for (const id of [uuidv7(), "not-a-uuid"]) {
       for (const [path, data] of [

@@ -7,6 +7,7 @@
 // (default 1000), DATABASE_POOL_SIZE (default 4).
 // Test hook: LEDGER_TEST_BATCH_PAUSE_MS holds every batch transaction open that long before it
 // commits (so that a test can kill a worker mid-batch).
+import os from "node:os";
 import { sql } from "drizzle-orm";
 import { connectPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -56,7 +57,7 @@ const runtime = await startProjections(database, store, {
         : undefined,
   },
 });
-const id = `${(await import("node:os")).hostname()}:${process.pid}`;
+const id = `${os.hostname()}:${process.pid}`;
 console.log(`[worker ${id}] following ${runtime.names.join(", ")} on ${database.describe} (batch ${batchSize})`);
 
 const report = setInterval(() => {

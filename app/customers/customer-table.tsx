@@ -183,37 +183,36 @@ export function CustomerTable({ search, filters }: { search: string; filters: Fi
               <tr>
                 <Th>Name</Th>
                 <Th>City</Th>
-                <Th className="hidden md:table-cell">Street</Th>
-                <Th>Status</Th>
-                <Th>Version</Th>
-                <Th className="hidden lg:table-cell">Updated</Th>
+                <Th className="hidden sm:table-cell">Status</Th>
+                <Th className="hidden sm:table-cell">Version</Th>
+                <Th className="hidden xl:table-cell">Updated</Th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((item) => (
                 <tr key={item.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
-                  <Td className="max-w-[14rem] break-words font-medium">
+                  <Td className="max-w-[14rem] font-medium wrap-anywhere">
                     <Link href={`/customers/${item.id}`} className="text-blue-700 hover:underline dark:text-blue-400">
                       {item.name}
                     </Link>
+                    {/* Narrow screens: status and version under the name instead of in their own columns. */}
+                    <span className="mt-1 flex items-center gap-2 sm:hidden">
+                      <StatusBadge status={item.status} />
+                      <TimelineLink item={item} />
+                    </span>
                   </Td>
-                  <Td className="break-words">{item.city}</Td>
-                  <Td className="hidden break-words md:table-cell">{item.address.street}</Td>
-                  <Td>
+                  <Td className="max-w-[12rem] wrap-anywhere">
+                    {item.city}
+                    <span className="block text-xs text-zinc-500 dark:text-zinc-400">{item.address.street}</span>
+                  </Td>
+                  <Td className="hidden sm:table-cell">
                     <StatusBadge status={item.status} />
                   </Td>
-                  <Td>
-                    <Link
-                      href={`/customers/${item.id}/timeline?v=${item.version}`}
-                      className="font-mono text-blue-700 hover:underline dark:text-blue-400"
-                      title={`Timeline of ${item.name} at version ${item.version}`}
-                    >
-                      v{item.version}
-                      <span className="sr-only"> timeline of {item.name}</span>
-                    </Link>
+                  <Td className="hidden sm:table-cell">
+                    <TimelineLink item={item} />
                   </Td>
-                  <Td className="hidden whitespace-nowrap text-zinc-500 lg:table-cell dark:text-zinc-400">
-                    <LocalTime iso={item.updatedAt} />
+                  <Td className="hidden whitespace-nowrap text-zinc-500 xl:table-cell dark:text-zinc-400">
+                    <LocalTime iso={item.updatedAt} short />
                   </Td>
                 </tr>
               ))}
@@ -228,6 +227,20 @@ export function CustomerTable({ search, filters }: { search: string; filters: Fi
         nextHref={page?.nextCursor ? hrefWith({ cursor: page.nextCursor }) : null}
       />
     </div>
+  );
+}
+
+/** "v3": the customer's timeline at the row's version. */
+function TimelineLink({ item }: { item: { id: string; name: string; version: number } }) {
+  return (
+    <Link
+      href={`/customers/${item.id}/timeline?v=${item.version}`}
+      className="font-mono text-sm font-normal text-blue-700 hover:underline dark:text-blue-400"
+      title={`Timeline of ${item.name} at version ${item.version}`}
+    >
+      v{item.version}
+      <span className="sr-only"> timeline of {item.name}</span>
+    </Link>
   );
 }
 

@@ -3,7 +3,8 @@
  * its own. Modes (argv[2]):
  *   follow      run every projection until SIGTERM (the lag scenario's worker)
  *   catch-up    rebuild customer_list from an empty table up to the last of MARKS (event counts,
- *               default 50000,100000) and print the peak RSS (VmHWM) seen at each mark (memory)
+ *               default 50000,100000), printing the time taken and the peak RSS (VmHWM) seen at
+ *               each mark; PROJECTION_BATCH_SIZE as for `npm run worker`
  * Prints one JSON line per milestone on stdout; everything else goes to stderr.
  */
 import { sql } from "drizzle-orm";
@@ -21,7 +22,12 @@ const log = { log: () => {}, warn: (...a: unknown[]) => console.error(...a), err
 const database = await connectPostgres({ url, max: 4 });
 
 if (mode === "follow") {
-  const runner = new ProjectionRunner(database, projections, { log });
+  // ONLY=name,name narrows the worker to some projections (for analysis: how much do the others cost?).
+  const only = process.env.ONLY?.split(",");
+  const runner = new ProjectionRunner(database, only ? projections.filter((p) => only.includes(p.name)) : projections, {
+    log,
+    batchSize: Number(process.env.PROJECTION_BATCH_SIZE) || undefined,
+  });
   await runner.start();
   say({ ready: true, pid: process.pid });
   const stop = async () => {
@@ -44,8 +50,10 @@ if (mode === "follow") {
   let reached: () => void = () => {};
   const done = new Promise<void>((resolve) => (reached = resolve));
   // Runs as a worker does (start/stop), and stops at the last mark: the log may be longer.
+  const batchSize = Number(process.env.PROJECTION_BATCH_SIZE) || undefined;
   const runner = new ProjectionRunner(database, [customerListProjection], {
     log,
+    batchSize,
     onBatch: (batch) => {
       const was = applied;
       applied += batch.events;

@@ -57,7 +57,7 @@ export function treeRssMb(pid: number): number {
  * Build the app into `.next-bench` when the sources are newer than that build (the project's
  * own ensure-build script, pointed at the bench's dist dir).
  */
-function ensureBuild(ctx: BenchContext) {
+export function ensureBuild(ctx: BenchContext) {
   const logFile = path.join(ctx.tmpDir, "next-build.log");
   const t0 = Date.now();
   const out = fs.openSync(logFile, "w");

@@ -1,5 +1,7 @@
 import type { Database } from "@/db/client";
 import type { EventStore } from "@/lib/eventstore";
+import type { CustomerSketch } from "./data";
+import type { ProjectorRun } from "./projector-child";
 import type { LatencySummary } from "./stats";
 
 /**
@@ -28,6 +30,11 @@ export interface Row {
   goal?: Goal;
   /** Latencies and other context for the reader (p50/p99, sizes). */
   detail?: string;
+  /**
+   * Set when the measurement did not run under the conditions its goal assumes (e.g. the lag's
+   * write load fell short): the goal then counts as missed, whatever the figure.
+   */
+  invalid?: string;
   /** Raw per-repetition extras kept in the JSON file. */
   extra?: Record<string, unknown>;
 }
@@ -87,8 +94,11 @@ export interface BenchContext {
   log(message: string): void;
   /** Figures one scenario leaves for another (e.g. the append-one rate the lag load is based on). */
   shared: {
-    appendOneRate?: number;
     appServer?: Promise<AppServer>;
+    /** The catch-up scenario's log, written once per run. */
+    catchUpLog?: { customers: CustomerSketch[]; events: number };
+    /** The catch-up scenario's projector processes, for the memory scenario. */
+    projectorRuns?: { half: number; full: number; runs: ProjectorRun[] };
   };
 }
 
@@ -97,6 +107,8 @@ export interface Scenario {
   title: string;
   /** Scenarios that only make sense on a PostgreSQL server. */
   postgresOnly?: boolean;
+  /** Set-up timed apart from the scenario (a production build, a shared data set). */
+  prepare?(ctx: BenchContext): Promise<void>;
   run(ctx: BenchContext): Promise<void>;
 }
 

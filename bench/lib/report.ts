@@ -31,7 +31,7 @@ export function summarize(row: Row): RowSummary {
   const summary: RowSummary = { median: median(row.values), min: min(row.values), max: max(row.values) };
   if (row.limit?.length) summary.limitMedian = median(row.limit);
   if (r.length) summary.ratio = median(r);
-  if (row.goal) summary.pass = meets(row.goal, row.goal.on === "ratio" ? summary.ratio : summary.median);
+  if (row.goal) summary.pass = !row.invalid && meets(row.goal, row.goal.on === "ratio" ? summary.ratio : summary.median);
   return summary;
 }
 
@@ -53,7 +53,7 @@ export function renderTable(rows: Row[], failures: { scenario: string; message: 
       s.ratio === undefined ? "" : s.ratio.toFixed(2),
       row.goal?.text ?? "",
       row.goal ? (s.pass ? "pass" : "**miss**") : "",
-      row.detail ?? "",
+      [row.invalid ? `NOT VALID: ${row.invalid}` : "", row.detail ?? ""].filter(Boolean).join("; "),
     ];
     lines.push(`| ${cells.map((c) => escape(c)).join(" | ")} |`);
   }

@@ -3,7 +3,7 @@ import { check, type BenchContext, type Scenario } from "../lib/context";
 import { bulkAppend, changeCustomer, countRows, newCustomer, registrations, rng, type CustomerSketch } from "../lib/data";
 import { limitInsertOne, LIMIT_TABLE } from "../lib/limits";
 import { eventsPerSecond, interleave, runLoad, type LoadResult, type Phase } from "../lib/measure";
-import { latencySummary, median } from "../lib/stats";
+import { latencySummary } from "../lib/stats";
 
 type Sample = { rate: number; run: LoadResult };
 
@@ -103,9 +103,6 @@ export async function measureAppendOne(
         detail: `p50 ${lat.p50.toFixed(1)} / p99 ${lat.p99.toFixed(1)} ms (limit ${limitLat.p50.toFixed(1)} / ${limitLat.p99.toFixed(1)})`,
         extra: { latency: lat, limitLatency: limitLat, ops: samples[name].map((s) => s.run.ops) },
       });
-      if (options.scenario === "append-one" && name === "new streams" && concurrency === 16) {
-        ctx.shared.appendOneRate = median(samples[name].map((s) => s.rate));
-      }
     }
   }
 }

@@ -14,18 +14,24 @@ const VISIBLE_WITHIN_MS = 15_000;
 /** Appends allowed in flight: enough for the target rate, bounded so a stall shows as a shortfall. */
 const MAX_IN_FLIGHT = 32;
 
-/** Whether customer_list's projector has applied everything in the log. */
+/** Whether every projection has applied everything in the log (none is still catching up). */
 async function caughtUp(ctx: BenchContext): Promise<boolean> {
-  const [row] = await ctx.raw.query<{ behind: number | string }>(
-    `select count(*) as behind from events e, projection_checkpoints c
-     where c.name = 'customer_list' and (e.transaction_id, e.position) > (c.transaction_id, c.position)`,
+  const names = projections.map((p) => p.name);
+  const [row] = await ctx.raw.query<{ checkpoints: number | string; behind: number | string }>(
+    `select (select count(*) from projection_checkpoints where name = any($1::text[])) as checkpoints,
+            (select count(*) from projection_checkpoints c
+              where c.name = any($1::text[]) and exists (
+                select 1 from events e where (e.transaction_id, e.position) > (c.transaction_id, c.position))) as behind`,
+    [names],
   );
-  return Number(row.behind) === 0;
+  return Number(row.checkpoints) === names.length && Number(row.behind) === 0;
 }
 
-/** Append-one's rate at 16 (new streams), measured here when append-one did not run. */
+/**
+ * The rate the load is half of: append-one's (new streams, EventStore.append, c=16), measured
+ * here, right before the lag, so that both figures come from the same minute of the machine.
+ */
 async function appendOneRate(ctx: BenchContext): Promise<number> {
-  if (ctx.shared.appendOneRate) return ctx.shared.appendOneRate;
   const r = rng(7);
   const runs = [];
   for (let i = 0; i < 3; i++) {
@@ -40,9 +46,7 @@ async function appendOneRate(ctx: BenchContext): Promise<number> {
       }),
     );
   }
-  const rate = median(runs.map(eventsPerSecond));
-  ctx.log(`append-one did not run: measured its rate at c=16 here, ${rate.toFixed(0)} ev/s`);
-  return rate;
+  return median(runs.map(eventsPerSecond));
 }
 
 /**
@@ -55,9 +59,9 @@ export const lag: Scenario = {
   id: "lag",
   title: "commit → visible in customer_list, under a steady write load of half the append-one rate",
   async run(ctx) {
-    const rate = (await appendOneRate(ctx)) / 2;
     const worker = await startWorker(ctx);
     try {
+      const rate = (await appendOneRate(ctx)) / 2;
       const deadline = Date.now() + 120_000;
       while (!(await caughtUp(ctx))) {
         check(Date.now() < deadline, "the projection worker did not catch up on the log within 2 minutes");
@@ -163,7 +167,6 @@ export const lag: Scenario = {
       await unlisten();
 
       const achieved = median(reps.map((x) => x.achieved));
-      check(achieved >= rate * 0.9, `the write load reached ${achieved.toFixed(0)} ev/s of the ${rate.toFixed(0)} ev/s asked for`);
       ctx.report({
         scenario: "lag",
         case: `customer_list, load ${achieved.toFixed(0)} ev/s`,
@@ -172,7 +175,9 @@ export const lag: Scenario = {
         better: "lower",
         values: reps.map((x) => x.summary.p99),
         goal: { on: "value", op: "<", target: 100, text: "p99 < 100 ms" },
-        detail: `p50 ${median(reps.map((x) => x.summary.p50)).toFixed(1)} / p95 ${median(reps.map((x) => x.summary.p95)).toFixed(1)} / max ${Math.max(...reps.map((x) => x.summary.max)).toFixed(0)} ms; ${reps.reduce((n, x) => n + x.summary.count, 0)} events; target ${rate.toFixed(0)} ev/s (½ append-one c=16)`,
+        // A lag measured under less load than asked for would flatter: it cannot pass.
+        invalid: achieved < rate * 0.9 ? `the write load reached ${achieved.toFixed(0)} of ${rate.toFixed(0)} ev/s` : undefined,
+        detail: `p50 ${median(reps.map((x) => x.summary.p50)).toFixed(1)} / p95 ${median(reps.map((x) => x.summary.p95)).toFixed(1)} / max ${Math.max(...reps.map((x) => x.summary.max)).toFixed(0)} ms; ${reps.reduce((n, x) => n + x.summary.count, 0)} events; target ${rate.toFixed(0)} ev/s = ½ of append-one (new, c=16) measured just before; all projections in a worker process`,
         extra: { reps },
       });
     } finally {

@@ -1,4 +1,4 @@
-import { appServer } from "../lib/app-server";
+import { appServer, ensureBuild } from "../lib/app-server";
 import { check, type Scenario } from "../lib/context";
 import { CITIES, rng, SEARCH_TERMS } from "../lib/data";
 import { interleave, runLoad, type Phase } from "../lib/measure";
@@ -26,6 +26,11 @@ export const listPage: Scenario = {
   id: "list-page",
   title: "GET /customers?city=… and GET /api/customers?q=… through next start, 100,000 customers",
   postgresOnly: true,
+  async prepare(ctx) {
+    ensureBuild(ctx);
+    await ensureReadTables(ctx);
+    await appServer(ctx);
+  },
   async run(ctx) {
     const { customers } = await ensureReadTables(ctx);
     const server = await appServer(ctx);
@@ -55,53 +60,52 @@ export const listPage: Scenario = {
         `GET /api/customers?q=${term}: ${body.items.length} items, not a full page of matches`,
       );
     };
-    const latencies = (op: () => Promise<void>) => async (phase: Phase): Promise<LatencySummary> => {
-      const run = await runLoad({ durationMs: phase === "warmup" ? ctx.config.warmupMs : ctx.config.repMs, concurrency: LIST_CONCURRENCY, op: async () => op() });
+    const latencies = (op: () => Promise<void>, concurrency: number) => async (phase: Phase): Promise<LatencySummary> => {
+      const run = await runLoad({ durationMs: phase === "warmup" ? ctx.config.warmupMs : ctx.config.repMs, concurrency, op: async () => op() });
       return latencySummary(run.latenciesMs);
     };
+    // One user at a time shows the latency of a request; four at once, what queueing on this
+    // 2-core machine (shared with PostgreSQL) adds. The baselines run at four.
     const samples = await interleave(
       {
         "limit city": latencies(async () => {
           const rows = await ctx.raw.query(CITY_SQL, [r.pick(CITIES)]);
           check(rows.length === PAGE + 1, `baseline city page: ${rows.length} rows`);
-        }),
-        city: latencies(cityPage),
+        }, LIST_CONCURRENCY),
+        "city c=1": latencies(cityPage, 1),
+        city: latencies(cityPage, LIST_CONCURRENCY),
         "limit search": latencies(async () => {
           const term = r.pick(SEARCH_TERMS);
           const rows = await ctx.raw.query(SEARCH_SQL, [`%${term}%`, `${term.toLowerCase()}:*`]);
           check(rows.length === PAGE + 1, `baseline search: ${rows.length} rows`);
-        }),
-        search: latencies(searchApi),
+        }, LIST_CONCURRENCY),
+        "search c=1": latencies(searchApi, 1),
+        search: latencies(searchApi, LIST_CONCURRENCY),
       },
       ctx.config.reps,
     );
     const detail = (name: string) =>
       `p50 ${median(samples[name].map((s) => s.p50)).toFixed(1)} ms; ${samples[name].reduce((n, s) => n + s.count, 0)} requests; ${customers.toLocaleString("en-US")} customers`;
-    ctx.report({
-      scenario: "list-page",
-      case: `GET /customers?city=…, c=${LIST_CONCURRENCY}`,
-      metric: "p95 latency",
-      unit: "ms",
-      better: "lower",
-      values: samples.city.map((s) => s.p95),
-      limit: samples["limit city"].map((s) => s.p95),
-      limitLabel: "the page's rows by raw SQL",
-      goal: { on: "value", op: "<", target: 100, text: "p95 < 100 ms" },
-      detail: detail("city"),
-      extra: { samples: samples.city, limitSamples: samples["limit city"] },
-    });
-    ctx.report({
-      scenario: "list-page",
-      case: `GET /api/customers?q=…, c=${LIST_CONCURRENCY}`,
-      metric: "p95 latency",
-      unit: "ms",
-      better: "lower",
-      values: samples.search.map((s) => s.p95),
-      limit: samples["limit search"].map((s) => s.p95),
-      limitLabel: "the page's rows by raw SQL",
-      goal: { on: "value", op: "<", target: 100, text: "p95 < 100 ms" },
-      detail: detail("search"),
-      extra: { samples: samples.search, limitSamples: samples["limit search"] },
-    });
+    const goal = { on: "value", op: "<", target: 100, text: "p95 < 100 ms" } as const;
+    for (const [name, label, limit] of [
+      ["city c=1", "GET /customers?city=…, c=1", "limit city"],
+      ["city", `GET /customers?city=…, c=${LIST_CONCURRENCY}`, "limit city"],
+      ["search c=1", "GET /api/customers?q=…, c=1", "limit search"],
+      ["search", `GET /api/customers?q=…, c=${LIST_CONCURRENCY}`, "limit search"],
+    ] as const) {
+      ctx.report({
+        scenario: "list-page",
+        case: label,
+        metric: "p95 latency",
+        unit: "ms",
+        better: "lower",
+        values: samples[name].map((s) => s.p95),
+        limit: samples[limit].map((s) => s.p95),
+        limitLabel: `the page's rows by raw SQL, c=${LIST_CONCURRENCY}`,
+        goal,
+        detail: detail(name),
+        extra: { samples: samples[name], limitSamples: samples[limit] },
+      });
+    }
   },
 };

@@ -1,8 +1,9 @@
-import { appServer, stopAppServer, treeRssMb } from "../lib/app-server";
+import { appServer, ensureBuild, stopAppServer, treeRssMb } from "../lib/app-server";
 import { check, type BenchContext, type Scenario } from "../lib/context";
 import { CITIES, countRows, rng, SEARCH_TERMS } from "../lib/data";
 import { runLoad } from "../lib/measure";
-import { memoryMb, spawnTs } from "../lib/proc";
+import { memoryMb } from "../lib/proc";
+import { projectorBatchText, runProjectorChild, type ProjectorRun } from "../lib/projector-child";
 import { ensureReadTables } from "../lib/read-tables";
 import { LIST_CONCURRENCY } from "./list-page";
 
@@ -23,14 +24,19 @@ async function peakRssDuring(pid: number, fn: () => Promise<void>): Promise<numb
 
 /**
  * Peak resident memory of the app process (next start, projectors in-process) under the
- * list-page load and under a command load through the HTTP API (POST …/rename at c=16); then of
- * a projector process rebuilding customer_list from the whole log: its peak after 50,000 and
- * after 100,000 events, whose ratio shows whether memory grows with the log.
+ * list-page load and under a command load through the HTTP API (POST …/rename at c=16); and of a
+ * projector process rebuilding customer_list: its peak after 50,000 and after 100,000 events,
+ * whose ratio shows whether memory grows with the log.
  */
 export const memory: Scenario = {
   id: "memory",
   title: "peak RSS of the app under list and command load; of a projector catching up (50k vs 100k events)",
   postgresOnly: true,
+  async prepare(ctx) {
+    ensureBuild(ctx);
+    await ensureReadTables(ctx);
+    await appServer(ctx);
+  },
   async run(ctx) {
     await ensureReadTables(ctx);
     const server = await appServer(ctx);
@@ -95,54 +101,39 @@ export const memory: Scenario = {
       });
     }
 
-    // The projector must have the customer_list checkpoint to itself: stop the app's projectors.
+    // A projector process needs the customer_list checkpoint to itself: stop the app's projectors.
     await stopAppServer(ctx);
     await projectorCatchUp(ctx);
   },
 };
 
+/**
+ * The projector's memory: from the catch-up scenario's runs when it ran (the same processes
+ * that were timed), else from runs of its own on the (longer) log.
+ */
 async function projectorCatchUp(ctx: BenchContext) {
-  const full = ctx.config.catchUpEvents;
-  const half = full / 2;
-  const logSize = await countRows(ctx, "events");
-  check(logSize >= full, `the log holds ${logSize} events, the projector needs at least ${full}`);
-  const ratios: number[] = [];
-  const peaks: number[] = [];
-  const details: string[] = [];
-  for (let rep = 0; rep < ctx.config.reps; rep++) {
-    const child = spawnTs("bench/child/projector.ts", ["catch-up"], { DATABASE_URL: ctx.url!, MARKS: `${half},${full}` });
-    const done = await child.next<{
-      applied: number;
-      checkpointApplied: number;
-      before: { rss: number };
-      marks: { events: number; hwm: number }[];
-    }>(
-      (m) => m.done === true,
-      300_000,
-    );
-    await child.stop();
-    check(
-      done.applied >= full && done.applied <= logSize && done.checkpointApplied === done.applied,
-      `the projector reported ${done.applied} events applied, its checkpoint ${done.checkpointApplied} (log: ${logSize})`,
-    );
-    const at = (n: number) => done.marks.find((m) => m.events === n)?.hwm;
-    const [a, b] = [at(half), at(full)];
-    check(a && b, `the projector did not report its memory at ${half} and ${full} events`);
-    ratios.push(b / a);
-    peaks.push(b);
-    details.push(`${done.before.rss.toFixed(0)}→${a.toFixed(0)}→${b.toFixed(0)} MB`);
+  let measured = ctx.shared.projectorRuns;
+  let source = "the catch-up scenario's worker processes";
+  if (!measured) {
+    const full = ctx.config.catchUpEvents;
+    const logSize = await countRows(ctx, "events");
+    check(logSize >= full, `the log holds ${logSize} events, the projector needs at least ${full}`);
+    const runs: ProjectorRun[] = [];
+    for (let rep = 0; rep < ctx.config.reps; rep++) runs.push(await runProjectorChild(ctx, [full / 2, full]));
+    measured = { half: full / 2, full, runs };
+    source = `worker processes rebuilding customer_list on a ${logSize.toLocaleString("en-US")}-event log`;
   }
-  // The rebuild stopped at the last mark, so customer_list is left part-built: memory runs
-  // after every scenario that reads it.
+  const { half, full, runs } = measured;
+  const at = (run: ProjectorRun, n: number) => run.marks.find((m) => m.events === n)!.hwm;
   ctx.report({
     scenario: "memory",
     case: `projector catch-up: peak at ${full / 1000}k ÷ peak at ${half / 1000}k events`,
     metric: "RSS growth",
     unit: "×",
     better: "lower",
-    values: ratios,
+    values: runs.map((run) => at(run, full) / at(run, half)),
     goal: { on: "value", op: "<=", target: 1.1, text: "≤ 1.10 (flat)" },
-    detail: `RSS start→${half / 1000}k→${full / 1000}k: ${details.join("; ")}`,
+    detail: `RSS start→${half / 1000}k→${full / 1000}k: ${runs.map((run) => `${run.before.rss.toFixed(0)}→${at(run, half).toFixed(0)}→${at(run, full).toFixed(0)} MB`).join("; ")}`,
   });
   ctx.report({
     scenario: "memory",
@@ -150,7 +141,7 @@ async function projectorCatchUp(ctx: BenchContext) {
     metric: "peak RSS",
     unit: "MB",
     better: "lower",
-    values: peaks,
-    detail: `separate process (tsx), customer_list only, batch 500 (default)`,
+    values: runs.map((run) => at(run, full)),
+    detail: `${source} (tsx), customer_list, ${projectorBatchText()}`,
   });
 }

@@ -14,10 +14,12 @@ export function AddressFieldset({
   idPrefix,
   values,
   fieldErrors,
+  readOnly = false,
 }: {
   idPrefix: string;
   values: AddressValues;
   fieldErrors?: FieldErrors;
+  readOnly?: boolean;
 }) {
   const errorsOf = (field: string) => fieldErrors?.[`address.${field}`];
   return (
@@ -33,7 +35,7 @@ export function AddressFieldset({
         name="address.street"
         label="Street"
         autoComplete="street-address"
-        required
+        required={!readOnly}
         defaultValue={values.street}
         errors={errorsOf("street")}
       />
@@ -43,7 +45,7 @@ export function AddressFieldset({
           name="address.city"
           label="City"
           autoComplete="address-level2"
-          required
+          required={!readOnly}
           defaultValue={values.city}
           errors={errorsOf("city")}
         />

@@ -8,15 +8,17 @@ export function CustomerFields({
   idPrefix,
   values,
   fieldErrors,
+  readOnly = false,
 }: {
   idPrefix: string;
   values: CustomerFormValues;
   fieldErrors?: FieldErrors;
+  readOnly?: boolean;
 }) {
   return (
     <div className="space-y-3">
-      <TextField id={`${idPrefix}-name`} name="name" label="Name" autoComplete="name" required defaultValue={values.name} errors={fieldErrors?.name} />
-      <AddressFieldset idPrefix={idPrefix} values={values} fieldErrors={fieldErrors} />
+      <TextField id={`${idPrefix}-name`} name="name" label="Name" autoComplete="name" required={!readOnly} defaultValue={values.name} errors={fieldErrors?.name} />
+      <AddressFieldset idPrefix={idPrefix} values={values} fieldErrors={fieldErrors} readOnly={readOnly} />
     </div>
   );
 }

@@ -32,15 +32,15 @@ export function ProjectionTable({
         <tr>
           <Th>Projection</Th>
           <Th>Status</Th>
-          <Th className="text-right">Position</Th>
-          {compact ? null : <Th className="hidden text-right sm:table-cell">Head</Th>}
+          <Th className="hidden text-right sm:table-cell">Position</Th>
+          {compact ? null : <Th className="hidden text-right md:table-cell">Head</Th>}
           <Th className="text-right">Lag</Th>
           {action ? <Th>Rebuild</Th> : null}
         </tr>
       </thead>
       <tbody>
         {projections.map((p) => (
-          <tr key={p.name}>
+          <tr key={p.name} className="[&>td]:align-middle">
             <Td className="font-mono text-xs">{p.name}</Td>
             <Td>
               <ProjectionStatusBadge status={p.status} />
@@ -51,8 +51,8 @@ export function ProjectionTable({
               ) : null}
               {p.rebuild ? <RebuildProgress processed={p.rebuild.processed} total={p.rebuild.total} name={p.name} /> : null}
             </Td>
-            <Td className="text-right font-mono">{p.position}</Td>
-            {compact ? null : <Td className="hidden text-right font-mono sm:table-cell">{p.headPosition}</Td>}
+            <Td className="hidden text-right font-mono sm:table-cell">{p.position}</Td>
+            {compact ? null : <Td className="hidden text-right font-mono md:table-cell">{p.headPosition}</Td>}
             <Td className="whitespace-nowrap text-right">
               <span className="font-mono">{p.lag}</span>
               {p.lag > 0 && p.lagSeconds ? (

@@ -18,6 +18,7 @@ interface EventListProps {
   compare?: { a: number; b: number };
   loading: boolean;
   onJump(version: number): void;
+  onUnpin(): void;
   onShowPrevious(): void;
   onShowNext(): void;
 }
@@ -49,6 +50,16 @@ export function EventList(props: EventListProps) {
           {loading ? " · loading…" : ""}
         </p>
       </div>
+      {pinned ? (
+        <p className="flex flex-wrap items-center gap-2 text-xs">
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-900/60 dark:text-amber-100">
+            Pinned <code className="font-mono">{pinned.field}</code>: {pinned.versions.size} {pinned.versions.size === 1 ? "version changed" : "versions changed"} it
+          </span>
+          <button type="button" onClick={props.onUnpin} className="underline underline-offset-2">
+            Unpin
+          </button>
+        </p>
+      ) : null}
       <Button variant="ghost" size="sm" className="w-full" disabled={from <= 1} onClick={props.onShowPrevious}>
         Show previous 20
       </Button>

@@ -36,6 +36,7 @@ interface ScrubberProps {
 export function Scrubber({ value, currentVersion, marks, valueType, playing, pinned, onDrag, onCommit, onTogglePlay }: ScrubberProps) {
   // Which input produced the next commit: Home/End are jumps (push), everything else steps.
   const lastInput = useRef<string>("pointer");
+  const pointerDown = useRef(false);
   const single = currentVersion <= 1;
   const percent = (version: number) => (single ? 50 : ((version - 1) / (currentVersion - 1)) * 100);
   // Radix keeps the thumb inside the track (its centre moves from +½ thumb at the start to −½ at
@@ -67,12 +68,24 @@ export function Scrubber({ value, currentVersion, marks, valueType, playing, pin
           disabled={single}
           onPointerDown={() => {
             lastInput.current = "pointer";
+            pointerDown.current = true;
           }}
-          onValueChange={([next]) => onDrag(next)}
+          onPointerUp={() => {
+            pointerDown.current = false;
+          }}
+          onPointerCancel={() => {
+            pointerDown.current = false;
+          }}
+          // Only a pointer drag moves the thumb ahead of the URL; keys commit at once (Radix
+          // reports their change after their commit, which would leave a stale drag value).
+          onValueChange={([next]) => {
+            if (pointerDown.current) onDrag(next);
+          }}
           onValueCommit={([next]) => {
             const mode: NavigationMode = lastInput.current === "Home" || lastInput.current === "End" ? "push" : "replace";
             lastInput.current = "pointer";
-            onCommit(next, mode);
+            // Radix calls this from inside a state update; navigate after it.
+            queueMicrotask(() => onCommit(next, mode));
           }}
           className="relative flex h-6 w-full touch-none select-none items-center data-[disabled]:opacity-50"
         >

@@ -47,9 +47,16 @@ export function StateCard({ data, customerId, onJump }: { data: StateResponse; c
               </dt>
               <dd className="min-w-0 space-y-0.5">
                 <div className="break-words text-sm font-medium">
-                  {TIME_FIELDS.includes(path) ? <LocalTime iso={String(value)} /> : path === "id" ? <span className="font-mono text-xs">{value}</span> : String(value)}
+                  {TIME_FIELDS.includes(path) ? (
+                    <LocalTime iso={String(value)} />
+                  ) : (
+                    <span className={path === "id" ? "font-mono text-xs" : undefined}>{String(value)}</span>
+                  )}
                   {change && change.kind === "changed" ? (
-                    <span className="ml-2 text-xs font-normal text-zinc-500 line-through decoration-zinc-400 dark:text-zinc-400">{String(change.before)}</span>
+                    <del className="ml-2 text-xs font-normal text-zinc-500 decoration-zinc-400 dark:text-zinc-400">
+                      <span className="sr-only">was </span>
+                      {String(change.before)}
+                    </del>
                   ) : null}
                 </div>
                 {origin ? <OriginLine origin={origin} customerId={customerId} onJump={onJump} /> : null}
@@ -62,7 +69,7 @@ export function StateCard({ data, customerId, onJump }: { data: StateResponse; c
             <dt className="text-sm text-zinc-500 dark:text-zinc-400">{FIELD_LABELS[change.path]}</dt>
             <dd className="text-sm">
               <span className="italic text-zinc-500">removed</span>{" "}
-              <span className="text-xs text-zinc-500 line-through">{String(change.before)}</span>
+              <del className="text-xs text-zinc-500">{String(change.before)}</del>
             </dd>
           </div>
         ))}

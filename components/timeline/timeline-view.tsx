@@ -222,7 +222,7 @@ export function TimelineView(props: TimelineViewProps) {
             aria-pressed={comparing}
             onClick={() => (comparing ? go({ a: null, b: null }, "push") : go({ a: 1, b: view.v === 1 ? total : view.v }, "push"))}
           >
-            {comparing ? "Exit compare" : "Compare versions"}
+            Compare versions
           </Button>
           <Link href={`/customers/${customerId}`} className={buttonClass("secondary", "sm")}>
             Customer
@@ -284,8 +284,8 @@ export function TimelineView(props: TimelineViewProps) {
         />
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
-        <div className="order-2 lg:order-1">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+        <div className="order-2 min-w-0 lg:order-1">
           <EventList
             customerId={customerId}
             events={loadedEvents}
@@ -297,6 +297,7 @@ export function TimelineView(props: TimelineViewProps) {
             compare={comparing ? { a: view.a!, b: view.b! } : undefined}
             loading={events.isFetching}
             onJump={jump}
+            onUnpin={() => go({ field: null }, "replace")}
             onShowPrevious={() => setWin({ from: Math.max(1, activeWin.from - WINDOW_RADIUS), to: activeWin.to })}
             onShowNext={() => setWin({ from: activeWin.from, to: Math.min(total, activeWin.to + WINDOW_RADIUS) })}
           />

@@ -109,10 +109,10 @@ export function handle<Ctx>(handler: Handler<Ctx>): Handler<Ctx> {
       return await handler(request, context);
     } catch (error) {
       if (error instanceof HttpError) return error.response;
-      if (isError(error, InvalidCursorError, "InvalidCursorError")) {
+      if (error instanceof InvalidCursorError) {
         return errorResponse("invalid_cursor", error.message, { fieldErrors: { after: [error.message] } });
       }
-      if (isError(error, InvalidAppendError, "InvalidAppendError")) {
+      if (error instanceof InvalidAppendError) {
         return errorResponse("validation_failed", error.message, { fieldErrors: { _root: [error.message] } });
       }
       console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, error);
@@ -121,12 +121,3 @@ export function handle<Ctx>(handler: Handler<Ctx>): Handler<Ctx> {
   };
 }
 
-/**
- * `instanceof`, or the same `name`. The app singleton is created from the instrumentation bundle,
- * whose copies of the store's error classes are not the ones a route bundle imports, so
- * `instanceof` alone misses errors thrown by the shared store. The name is passed as a literal
- * because minification renames classes (their `name` field is set explicitly).
- */
-export function isError<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T, name: string): error is T {
-  return error instanceof type || (error instanceof Error && error.name === name);
-}

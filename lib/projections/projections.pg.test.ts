@@ -89,7 +89,8 @@ await describePostgres("projections under concurrency", () => {
   let store: EventStore;
   let observer: ProjectionRuntime;
   beforeEach(async () => {
-    t = await createPostgresTestDatabase({ max: 24 });
+    // A modest pool: the server (max_connections 100) is shared with other suites and e2e runs.
+    t = await createPostgresTestDatabase({ max: 12 });
     store = storeOf(t.database);
     // Runs nothing: reads checkpoints, waits for positions.
     observer = await startProjections(t.database, store, { inProcess: false });

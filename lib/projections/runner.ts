@@ -221,10 +221,12 @@ export class ProjectionRunner {
 
   /**
    * Run every projection (and any rebuild in progress, swap included) until nothing is left to
-   * read. For tests, scripts and the demo; do not mix with `start()` in one runner.
+   * read, waiting (up to `maxWaitMs`) for committed events held back by older transactions.
+   * For tests, scripts and benchmarks; do not mix with `start()` in one runner.
    */
-  async drain(): Promise<void> {
+  async drain(options: { maxWaitMs?: number } = {}): Promise<void> {
     await this.ensureCheckpoints();
+    const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
     for (;;) {
       let progressed = false;
       let pending = false;
@@ -234,7 +236,7 @@ export class ProjectionRunner {
         pending ||= Boolean(result.pending);
       }
       if (progressed) await yieldToEventLoop();
-      else if (pending) await new Promise((resolve) => setTimeout(resolve, PENDING_FIRST_MS));
+      else if (pending && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, PENDING_FIRST_MS));
       else return;
     }
   }
@@ -266,6 +268,8 @@ export class ProjectionRunner {
       const result = await this.advance(lane.live);
       progressed ||= result.progressed;
       if (result.shadowExists !== undefined) lane.shadowKnown = result.shadowExists;
+      // Someone deleted the checkpoint row: start over from the beginning of the log.
+      if (result.missing) await this.ensureCheckpoints();
       if (result.pending) {
         pending = true;
         lane.pendingDelayMs = Math.min(PENDING_MAX_MS, lane.pendingDelayMs ? lane.pendingDelayMs * 2 : PENDING_FIRST_MS);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { cityTotals, customerList, customerSearch, type CustomerListRow } from "@/db/schema";
+import { customerList, customerSearch, type CustomerListRow } from "@/db/schema";
 import { loadCustomer } from "@/lib/commands/customer";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import type { Address } from "@/lib/domain/customer/schema";
@@ -184,12 +184,4 @@ export async function getCustomerDetail(store: EventStore, id: string): Promise<
   if (state.status === "unregistered") return null;
   const [lastEvent] = await store.readStream(customerStreamId(state.id), { fromVersion: state.version, toVersion: state.version });
   return { customer: state, lastEvent: lastEvent ?? null };
-}
-
-/** Cities for the filter, from the per-city totals. */
-export async function cityChoices(db: Db): Promise<{ city: string; cityKey: string; active: number; archived: number }[]> {
-  const rows = await db.select().from(cityTotals).orderBy(asc(cityTotals.cityKey));
-  return rows
-    .filter((row) => row.active + row.archived > 0)
-    .map((row) => ({ city: row.city, cityKey: row.cityKey, active: Number(row.active), archived: Number(row.archived) }));
 }

@@ -121,6 +121,12 @@ export async function trackedAt(store: EventStore, streamId: string, version: nu
   });
 }
 
+/** The highest checkpoint at or below `version` already in memory, or null (never does I/O). */
+export function cachedCheckpoint(store: EventStore, streamId: string, version: number): Tracked | null {
+  const found = cacheOf(store).floor(streamId, version);
+  return found.version > 0 ? found : null;
+}
+
 /** Forget every checkpoint of `store` (tests and the benchmark measure cold paths with it). */
 export function clearCheckpoints(store: EventStore) {
   caches.delete(store);

@@ -1,7 +1,7 @@
 import { CUSTOMER_STREAM_TYPE } from "@/lib/domain/customer/events";
 import { CUSTOMER_STATE_SHAPE, initialState, type CustomerState } from "@/lib/domain/customer/state";
 import type { EventStore, RecordedEvent } from "@/lib/eventstore";
-import { offerCheckpoint, trackedAt } from "./checkpoints";
+import { cachedCheckpoint, offerCheckpoint, trackedAt } from "./checkpoints";
 import { BOOKKEEPING_FIELDS, type FieldChange } from "./diff";
 import { applyTracked, type Provenance, type Tracked } from "./provenance";
 
@@ -41,9 +41,12 @@ export interface StateAtVersion {
   changes: FieldChange[];
   /** For every field with a value (or removed once), the event that gave it its current value. */
   provenance: Provenance;
-  /** Where the replay started: the snapshot version used (0: from the first event). */
-  snapshotVersion: number;
-  /** How many events were folded on top of the snapshot. */
+  /**
+   * Where the replay started: a stored snapshot, an in-memory checkpoint (only when one lies
+   * strictly closer to N than any snapshot), or the start of the stream.
+   */
+  base: { source: "snapshot" | "checkpoint" | "start"; version: number };
+  /** How many events were folded on top of the base. */
   replayed: number;
 }
 
@@ -64,15 +67,26 @@ export async function currentVersionOf(store: EventStore, streamId: string): Pro
  * The state comes from the latest usable snapshot (current shape) at or below N − 1, never one
  * past N, plus the events after it up to N. Stopping the snapshot at N − 1 keeps the event at N
  * and the state before it in the same short replay, so the diff costs nothing extra. Provenance
- * starts from the in-memory checkpoint at the snapshot's version (see checkpoints.ts).
+ * starts from the in-memory checkpoint at the snapshot's version (see checkpoints.ts); when this
+ * process holds a checkpoint strictly closer to N than any snapshot, the replay starts there.
  */
-export async function stateAt(store: EventStore, streamId: string, version: number): Promise<StateAtVersion> {
+export async function stateAt(
+  store: EventStore,
+  streamId: string,
+  version: number,
+  options: StateAtOptions = {},
+): Promise<StateAtVersion> {
   if (!isCustomerStream(streamId)) throw new StreamNotFoundError(streamId);
   const currentVersion = await currentVersionOf(store, streamId);
   if (!Number.isSafeInteger(version) || version < 1 || version > currentVersion) {
     throw new VersionOutOfRangeError(streamId, version, currentVersion);
   }
-  return stateAtKnown(store, streamId, version, currentVersion);
+  return stateAtKnown(store, streamId, version, currentVersion, options);
+}
+
+export interface StateAtOptions {
+  /** Start the replay from a stored snapshot only, never from an in-memory checkpoint. */
+  snapshotsOnly?: boolean;
 }
 
 /** `stateAt` for a version already checked against `currentVersion`. */
@@ -81,14 +95,24 @@ export async function stateAtKnown(
   streamId: string,
   version: number,
   currentVersion: number,
+  options: StateAtOptions = {},
 ): Promise<StateAtVersion> {
   const snapshot = version > 1 ? await store.loadSnapshot<CustomerState>(streamId, CUSTOMER_STATE_SHAPE, version - 1) : null;
-  const base = snapshot && snapshot.version <= version - 1 ? snapshot.version : 0;
-  const [origin, tail] = await Promise.all([
-    trackedAt(store, streamId, base),
-    store.readStream(streamId, { fromVersion: base + 1, toVersion: version }),
-  ]);
-  let tracked: Tracked = { version: base, state: base ? snapshot!.state : initialState(), provenance: origin.provenance };
+  const snapshotVersion = snapshot && snapshot.version <= version - 1 ? snapshot.version : 0;
+  // A checkpoint is a replay this process already did; it only beats a stored snapshot when it
+  // is strictly closer (a stream written without snapshots, or sparse ones).
+  const checkpoint = options.snapshotsOnly ? null : cachedCheckpoint(store, streamId, version - 1);
+  let tracked: Tracked;
+  let base: StateAtVersion["base"];
+  if (checkpoint && checkpoint.version > snapshotVersion) {
+    tracked = checkpoint;
+    base = { source: "checkpoint", version: checkpoint.version };
+  } else {
+    const origin = await trackedAt(store, streamId, snapshotVersion);
+    tracked = { version: snapshotVersion, state: snapshotVersion ? snapshot!.state : initialState(), provenance: origin.provenance };
+    base = { source: snapshotVersion ? "snapshot" : "start", version: snapshotVersion };
+  }
+  const tail = await store.readStream(streamId, { fromVersion: base.version + 1, toVersion: version });
   let changes: FieldChange[] = [];
   for (const event of tail) {
     if (event.version !== tracked.version + 1) {
@@ -111,7 +135,7 @@ export async function stateAtKnown(
     event,
     changes: changes.filter((change) => !BOOKKEEPING_FIELDS.includes(change.path)),
     provenance: tracked.provenance,
-    snapshotVersion: base,
+    base,
     replayed: tail.length,
   };
 }

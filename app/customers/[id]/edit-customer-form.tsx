@@ -61,7 +61,7 @@ export function EditCustomerForm({
           </p>
           <ol className="space-y-2" aria-label="Changes since you opened the form">
             {error.eventsSince.map((change) => (
-              <li key={change.version} className="rounded border border-amber-300/60 bg-white/60 p-2 dark:border-amber-800 dark:bg-zinc-900/60">
+              <li key={change.version} className="rounded border border-amber-200 bg-white p-2 dark:border-amber-900 dark:bg-zinc-900">
                 <p className="text-sm">
                   <span className="font-mono">v{change.version}</span> <span className="font-medium">{change.type}</span> by{" "}
                   {change.actor}, <LocalTime iso={change.timestamp} />
@@ -91,7 +91,7 @@ export function EditCustomerForm({
 
       <fieldset disabled={archived || pending} className="space-y-4">
         <legend className="sr-only">{archived ? "Customer (read-only)" : "Customer"}</legend>
-        <CustomerFields idPrefix="edit" values={values} fieldErrors={fieldErrors} />
+        <CustomerFields idPrefix="edit" values={values} fieldErrors={fieldErrors} readOnly={archived} />
       </fieldset>
 
       <div id="edit-status" aria-live="polite">

@@ -1,0 +1,37 @@
+import { check, type BenchContext } from "./context";
+import { spawnTs } from "./proc";
+
+/** What a projector child reports after rebuilding customer_list up to its last mark. */
+export interface ProjectorRun {
+  applied: number;
+  checkpointApplied: number;
+  /** From the runner's start to the last mark (process start-up excluded). */
+  ms: number;
+  before: { rss: number; hwm: number };
+  marks: { events: number; rss: number; hwm: number }[];
+}
+
+/**
+ * Rebuild customer_list from empty in a fresh process (bench/child/projector.ts, as a worker
+ * runs it) until `marks[last]` events are applied; its peak RSS is read at every mark.
+ */
+export async function runProjectorChild(ctx: BenchContext, marks: number[]): Promise<ProjectorRun> {
+  check(ctx.url, "a projector process needs PostgreSQL");
+  const env: Record<string, string> = { DATABASE_URL: ctx.url, MARKS: marks.join(",") };
+  if (process.env.PROJECTION_BATCH_SIZE) env.PROJECTION_BATCH_SIZE = process.env.PROJECTION_BATCH_SIZE;
+  const child = spawnTs("bench/child/projector.ts", ["catch-up"], env);
+  try {
+    const run = await child.next<ProjectorRun>((m) => m.done === true, 300_000);
+    const last = Math.max(...marks);
+    check(
+      run.applied >= last && run.checkpointApplied === run.applied && marks.every((m) => run.marks.some((x) => x.events === m)),
+      `the projector process applied ${run.applied} events (checkpoint ${run.checkpointApplied}), wanted ${last} with memory at ${marks.join(", ")}`,
+    );
+    return run;
+  } finally {
+    await child.stop();
+  }
+}
+
+/** The batch size a projector process uses: PROJECTION_BATCH_SIZE as for `npm run worker`, else the runner's default. */
+export const projectorBatchText = () => `runner batch ${process.env.PROJECTION_BATCH_SIZE ?? "500 (default)"}`;

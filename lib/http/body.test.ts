@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { z } from "zod";
+import { MAX_BODY_BYTES, parseWith, readJsonObject } from "./body";
+import { commandHeaders } from "./command";
+import { HttpError } from "./errors";
+import { parseQuery } from "./query";
+
+/** The error body a thrown HttpError would answer with. */
+async function rejection(promise: Promise<unknown> | (() => unknown)) {
+  try {
+    await (typeof promise === "function" ? promise() : promise);
+  } catch (error) {
+    assert.ok(error instanceof HttpError, `expected an HttpError, got ${String(error)}`);
+    return { status: error.response.status, body: (await error.response.json()) as { error: { code: string; message: string; fieldErrors?: Record<string, string[]> } } };
+  }
+  assert.fail("expected a rejection");
+}
+
+const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+  new Request("http://test/api/customers", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+/** A body without Content-Length, delivered in chunks (as a chunked upload would be). */
+function chunked(totalBytes: number, chunk = 8192): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= totalBytes) return controller.close();
+      const size = Math.min(chunk, totalBytes - sent);
+      sent += size;
+      controller.enqueue(new Uint8Array(size).fill(0x61));
+    },
+  });
+}
+
+describe("readJsonObject", () => {
+  it("returns the parsed object", async () => {
+    assert.deepEqual(await readJsonObject(post('{"name":"Ada","n":1}')), { name: "Ada", n: 1 });
+  });
+
+  it("rejects malformed JSON with 400 invalid_json and the parser's reason", async () => {
+    const { status, body } = await rejection(readJsonObject(post('{"name":')));
+    assert.equal(status, 400);
+    assert.equal(body.error.code, "invalid_json");
+    assert.match(body.error.message, /not valid JSON/);
+  });
+
+  it("rejects invalid UTF-8 as invalid_json", async () => {
+    const { body } = await rejection(readJsonObject(post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))));
+    assert.equal(body.error.code, "invalid_json");
+  });
+
+  it("rejects an empty body unless the command allows it", async () => {
+    assert.equal((await rejection(readJsonObject(post(null)))).body.error.code, "invalid_json");
+    assert.deepEqual(await readJsonObject(post(""), { allowEmpty: true }), {});
+    assert.deepEqual(await readJsonObject(post(null), { allowEmpty: true }), {});
+  });
+
+  it("rejects JSON that is not an object with validation_failed", async () => {
+    for (const text of ["[]", "null", "3", '"x"']) {
+      const { status, body } = await rejection(readJsonObject(post(text)));
+      assert.equal(status, 400, text);
+      assert.equal(body.error.code, "validation_failed", text);
+    }
+  });
+
+  it("refuses a declared Content-Length over 64 KiB before reading", async () => {
+    const body = chunked(10);
+    const { status, body: error } = await rejection(readJsonObject(post(body, { "content-length": String(MAX_BODY_BYTES + 1) })));
+    assert.equal(status, 400);
+    assert.equal(error.error.code, "body_too_large");
+  });
+
+  it("stops reading a chunked body at the first byte over the limit", async () => {
+    let pulled = 0;
+    const source = chunked(10 * MAX_BODY_BYTES);
+    const reader = source.getReader();
+    const counted = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        pulled += value.byteLength;
+        controller.enqueue(value);
+      },
+    });
+    const { body } = await rejection(readJsonObject(post(counted)));
+    assert.equal(body.error.code, "body_too_large");
+    assert.ok(pulled <= MAX_BODY_BYTES + 8192 * 2, `read ${pulled} bytes of a 640 KiB body`);
+  });
+
+  it("accepts exactly 64 KiB", async () => {
+    const text = JSON.stringify({ s: "a".repeat(MAX_BODY_BYTES - 8) });
+    assert.equal(Buffer.byteLength(text), MAX_BODY_BYTES);
+    assert.equal(((await readJsonObject(post(text))) as { s: string }).s.length, MAX_BODY_BYTES - 8);
+    await rejection(readJsonObject(post(`${text} `)));
+  });
+});
+
+describe("parseWith", () => {
+  it("keys field errors by dot path and names unknown keys", async () => {
+    const schema = z.object({ address: z.object({ city: z.string() }).strict() }).strict();
+    const { body } = await rejection(() => parseWith(schema, { address: { city: 1, zip: "x" }, more: 1 }));
+    assert.equal(body.error.code, "validation_failed");
+    assert.deepEqual(Object.keys(body.error.fieldErrors ?? {}).sort(), ["address.city", "address.zip", "more"]);
+    assert.deepEqual(body.error.fieldErrors?.more, ["Unknown field"]);
+  });
+});
+
+describe("commandHeaders", () => {
+  it("takes the Idempotency-Key header over commandId in the body, and removes commandId from the body", () => {
+    const body: Record<string, unknown> = { name: "x", commandId: "from-body" };
+    const headers = commandHeaders(post(null, { "idempotency-key": "from-header" }), body);
+    assert.equal(headers.commandId, "from-header");
+    assert.deepEqual(body, { name: "x" });
+  });
+
+  it("falls back to commandId in the body, and to no key at all", () => {
+    assert.equal(commandHeaders(post(null), { commandId: "abc-1" }).commandId, "abc-1");
+    assert.equal(commandHeaders(post(null), {}).commandId, undefined);
+  });
+
+  it("rejects keys that are not 1–200 printable ASCII characters", async () => {
+    for (const key of ["with space", "x".repeat(201), "tab\there"]) {
+      const { body } = await rejection(() => commandHeaders(post(null, { "idempotency-key": key }), {}));
+      assert.ok(body.error.fieldErrors?.["Idempotency-Key"], key);
+    }
+    const { body } = await rejection(() => commandHeaders(post(null), { commandId: 42 }));
+    assert.ok(body.error.fieldErrors?.commandId);
+  });
+});
+
+describe("parseQuery", () => {
+  const schema = z.object({ city: z.string().optional() }).strict();
+  it("rejects unknown and repeated parameters", async () => {
+    const unknown = await rejection(() => parseQuery(new Request("http://t/x?ctiy=Oslo"), schema));
+    assert.deepEqual(unknown.body.error.fieldErrors, { ctiy: ["Unknown parameter"] });
+    const repeated = await rejection(() => parseQuery(new Request("http://t/x?city=a&city=b"), schema));
+    assert.deepEqual(repeated.body.error.fieldErrors, { city: ["Given more than once"] });
+  });
+  it("parses known parameters", () => {
+    assert.deepEqual(parseQuery(new Request("http://t/x?city=Oslo"), schema), { city: "Oslo" });
+  });
+});
