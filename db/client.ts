@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import * as schema from "./schema";
 import { acquireDirectoryLock } from "./dir-lock";
@@ -36,6 +36,27 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 /** Run raw SQL and return its rows, typed by the caller. */
 export async function query<T = Record<string, unknown>>(db: Db, statement: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(statement));
+}
+
+type RawClient =
+  | { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown> }
+  | { query(text: string, params: unknown[]): Promise<unknown> };
+
+/**
+ * Run a hot statement with positional parameters (`$1`…) as a named prepared statement, straight
+ * on the driver: postgres.js prepares it once per connection and skips Drizzle's query building;
+ * PGlite runs it as an extended-protocol query. Only for statements on the write and load paths
+ * that run thousands of times a second; everything else goes through Drizzle. Inside a Drizzle
+ * transaction (no `$client`), it falls back to `db.execute`, which runs on the transaction.
+ */
+export async function preparedQuery<T = Record<string, unknown>>(db: Db, text: string, params: unknown[]): Promise<T[]> {
+  const client = (db as unknown as { $client?: RawClient }).$client;
+  if (client && "unsafe" in client) return rowsOf<T>(await client.unsafe(text, params as never[], { prepare: true }));
+  if (client && "query" in client) return rowsOf<T>(await client.query(text, params));
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  parts.forEach((part, i) => chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+  return query<T>(db, sql.join(chunks));
 }
 
 export interface PostgresOptions {

@@ -7,6 +7,7 @@ import { EventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/eventstore/customer-registry";
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from "@/lib/testing/test-db";
 import { registerCustomer, renameCustomer } from "./customer";
+import { stateCacheOf } from "./state-cache";
 
 await describePostgres("command handling under concurrency", () => {
   let t: TestDatabase;
@@ -69,5 +70,27 @@ await describePostgres("command handling under concurrency", () => {
     const positions = new Set(results.map((r) => (r.ok ? r.position : -1)));
     assert.equal(positions.size, 1);
     assert.equal((await store.readStream(customerStreamId(id))).length, 2);
+  });
+
+  it("writers with their own state caches never decide on a stale state: each rename follows the one before", async () => {
+    const { id } = await registerCustomer({ name: "start", address: address() }, { store });
+    // Four stores on one database: four state caches, as four app processes would have.
+    const writers = Array.from({ length: 4 }, () => new EventStore(t.database.db, eventRegistry));
+    // Warm every cache at version 1, then let the others move the stream on behind its back.
+    for (const w of writers) assert.ok((await renameCustomer(id, { name: "start" }, { store: w })).ok); // unchanged: v1
+    // Round robin: every writer's cached state is three renames behind when its turn comes.
+    for (let n = 0; n < 10; n++) {
+      for (const [i, w] of writers.entries()) {
+        const result = await renameCustomer(id, { name: `w${i}-${n}` }, { store: w, expectedVersion: 1 + 4 * n + i });
+        assert.ok(result.ok && !result.unchanged, JSON.stringify(result));
+      }
+    }
+    assert.ok(writers.every((w) => stateCacheOf(w).size > 0), "every writer used its cache");
+    const events = await store.readStream(customerStreamId(id));
+    assert.deepEqual(events.map((e) => e.version), Array.from({ length: 41 }, (_, i) => i + 1));
+    for (let v = 2; v < events.length; v++) {
+      const previous = events[v - 1].data as { newName?: string; name?: string };
+      assert.equal((events[v].data as { oldName: string }).oldName, previous.newName ?? previous.name, `event v${v + 1}`);
+    }
   });
 });

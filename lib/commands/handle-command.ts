@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from "uuid";
 import type { EventStore, RecordedEvent } from "@/lib/eventstore";
-import { VersionConflictError } from "@/lib/eventstore";
+import { loadLatest, VersionConflictError } from "@/lib/eventstore";
+import { stateCacheOf } from "./state-cache";
 
 /** The pure halves of an aggregate, plus how to snapshot it. */
 export interface Decider<Command, State, Event extends { type: string; data: unknown }, Err> {
@@ -55,11 +55,41 @@ export async function loadState<C, S, E extends { type: string; data: unknown },
   streamId: string,
   toVersion?: number,
 ): Promise<{ state: S; version: number; fromSnapshot: number | null }> {
-  const snapshot = await store.loadSnapshot<S>(streamId, decider.shapeVersion, toVersion);
+  const { snapshot, tail } = await loadLatest<S>(store, streamId, decider.shapeVersion, toVersion);
   let state = snapshot ? snapshot.state : decider.initialState();
-  const tail = await store.readStream(streamId, { fromVersion: (snapshot?.version ?? 0) + 1, toVersion });
   for (const event of tail) state = decider.evolve(state, event);
   return { state, version: decider.versionOf(state), fromSnapshot: snapshot?.version ?? null };
+}
+
+const cacheKey = (decider: { streamType: string; shapeVersion: number }, streamId: string) =>
+  `${decider.streamType}/${decider.shapeVersion}/${streamId}`;
+
+function cachedState<C, S, E extends { type: string; data: unknown }, Err>(
+  store: EventStore,
+  decider: Decider<C, S, E, Err>,
+  streamId: string,
+): { state: S; version: number } | undefined {
+  return stateCacheOf(store).get(cacheKey(decider, streamId)) as { state: S; version: number } | undefined;
+}
+
+/**
+ * The state a command decides on: the cached state (see state-cache.ts) or the latest snapshot,
+ * whichever is later, plus every event after it, in one round trip.
+ */
+async function loadForCommand<C, S, E extends { type: string; data: unknown }, Err>(
+  store: EventStore,
+  decider: Decider<C, S, E, Err>,
+  streamId: string,
+): Promise<{ state: S; version: number }> {
+  const cache = stateCacheOf(store);
+  const key = cacheKey(decider, streamId);
+  const cached = cachedState(store, decider, streamId);
+  const { snapshot, tail } = await loadLatest<S>(store, streamId, decider.shapeVersion, undefined, cached?.version ?? 0);
+  let state = snapshot ? snapshot.state : cached ? cached.state : decider.initialState();
+  for (const event of tail) state = decider.evolve(state, event);
+  const version = decider.versionOf(state);
+  cache.set(key, version, state);
+  return { state, version };
 }
 
 /**
@@ -80,16 +110,31 @@ export async function handleCommand<C, S, E extends { type: string; data: unknow
     const previous = await store.findCommand(ctx.commandId);
     if (previous) return replayed(previous);
   }
-  const commandId = ctx.commandId ?? uuidv7();
-  for (let attempt = 0; ; attempt++) {
-    const { state, version } = await loadState(store, decider, streamId);
+  // Without a caller's id nobody can replay the command, so no idempotency record is written (the
+  // store still stamps a fresh command id into the events' metadata).
+  const commandId = ctx.commandId;
+  // The first try may decide on the cached state without reading the stream: the append's
+  // expected version proves it current, and a conflict sends us to the fresh path below. Only an
+  // append can be proven so; a rejection, a no-op or an unexpected version is re-decided on fresh
+  // state before it is returned. A stale cache costs one conflict, not a retry.
+  let tryCache = true;
+  for (let attempt = 0; ; tryCache ? (tryCache = false) : attempt++) {
+    let loaded = tryCache ? cachedState(store, decider, streamId) : undefined;
+    let decision = loaded && decider.decide(command, loaded.state);
+    const provable =
+      loaded && decision?.ok && decision.events.length > 0 && (ctx.expectedVersion === undefined || ctx.expectedVersion === loaded.version);
+    if (!loaded || !decision || !provable) {
+      tryCache = false;
+      loaded = await loadForCommand(store, decider, streamId);
+      decision = decider.decide(command, loaded.state);
+    }
+    const { state, version } = loaded;
     if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== version) {
       return { ok: false, error: await conflict(store, streamId, ctx.expectedVersion, version) };
     }
-    const decision = decider.decide(command, state);
     if (!decision.ok) return { ok: false, error: decision.error };
     if (decision.events.length === 0) {
-      if (ctx.commandId && !(await store.recordCommand(commandId, streamId, version))) {
+      if (commandId && !(await store.recordCommand(commandId, streamId, version))) {
         const previous = await store.findCommand(commandId);
         if (previous) return replayed(previous);
       }
@@ -106,7 +151,10 @@ export async function handleCommand<C, S, E extends { type: string; data: unknow
       if (result.duplicate) {
         return { ok: true, streamId, version: result.nextExpectedVersion, position: result.lastPosition || null, unchanged: result.lastPosition === 0, duplicate: true, events: [] };
       }
-      await maybeSnapshot(store, decider, streamId, state, version, result.events, ctx.snapshotEvery ?? snapshotEvery());
+      let next = state;
+      for (const event of result.events) next = decider.evolve(next, event);
+      stateCacheOf(store).set(cacheKey(decider, streamId), decider.versionOf(next), next);
+      await maybeSnapshot(store, decider, streamId, next, version, result.nextExpectedVersion, ctx.snapshotEvery ?? snapshotEvery());
       return {
         ok: true,
         streamId,
@@ -118,6 +166,7 @@ export async function handleCommand<C, S, E extends { type: string; data: unknow
       };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
+      if (tryCache && ctx.expectedVersion === undefined) continue;
       if (ctx.expectedVersion !== undefined || attempt >= MAX_RETRIES) {
         return { ok: false, error: await conflict(store, streamId, ctx.expectedVersion ?? version, error.actualVersion) };
       }
@@ -162,15 +211,12 @@ async function maybeSnapshot<C, S, E extends { type: string; data: unknown }, Er
   store: EventStore,
   decider: Decider<C, S, E, Err>,
   streamId: string,
-  state: S,
+  next: S,
   versionBefore: number,
-  appended: RecordedEvent[],
+  versionAfter: number,
   every: number,
 ) {
-  const versionAfter = versionBefore + appended.length;
   if (Math.floor(versionAfter / every) === Math.floor(versionBefore / every)) return;
-  let next = state;
-  for (const event of appended) next = decider.evolve(next, event);
   try {
     await store.saveSnapshot({ streamId, version: versionAfter, shapeVersion: decider.shapeVersion, state: next });
   } catch (error) {

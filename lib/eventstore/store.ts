@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { query, type Db } from "@/db/client";
+import { preparedQuery, query, type Db } from "@/db/client";
 import { commands, events, snapshots, streams } from "@/db/schema";
 import { decodeCursor, encodeCursor, START, type GlobalCursor } from "./cursor";
 import { InvalidAppendError, InvalidCursorError, sqlErrorOf, VersionConflictError } from "./errors";
+import { notifyAppended } from "./notify";
 import type {
   AppendOptions,
   AppendResult,
@@ -46,10 +47,10 @@ export class EventStore {
       out_transaction_id: string | null;
     };
     try {
-      [row] = await query<typeof row>(
+      [row] = await preparedQuery<typeof row>(
         this.db,
-        sql`select * from ledger_append(${streamId}, ${prepared.streamType}, ${prepared.expected},
-              ${JSON.stringify(prepared.payload)}::text::jsonb, ${options.commandId ?? null})`,
+        "select * from ledger_append($1, $2, $3, $4::text::jsonb, $5)",
+        [streamId, prepared.streamType, prepared.expected, JSON.stringify(prepared.payload), options.commandId ?? null],
       );
     } catch (error) {
       const sqlError = sqlErrorOf(error);
@@ -66,6 +67,7 @@ export class EventStore {
       const position = positions[0] ?? 0;
       return { nextExpectedVersion: version, firstPosition: position, lastPosition: position, duplicate: true, events: [] };
     }
+    await notifyAppended(this.db, positions[positions.length - 1]);
     const timestamp = new Date(row.out_created_at).toISOString();
     const first = version - prepared.payload.length + 1;
     const recorded = prepared.payload.map(
@@ -285,6 +287,64 @@ export class EventStore {
       state: parseJson<State>(row.state),
     };
   }
+}
+
+/**
+ * The latest snapshot of a shape (at or below a version) and the stream's events after it, in one
+ * prepared round trip: the path every command takes before it decides. Rows come back in version
+ * order; the snapshot, when there is one, is the first row (its version is below every tail event).
+ *
+ * `knownVersion`: the caller already holds the state at this version (a cache), so only a snapshot
+ * above it and the events above both are wanted.
+ */
+export const LOAD_LATEST = `
+  with snap as (
+    select version, state from snapshots
+    where stream_id = $1 and shape_version = $2 and version > $4::bigint
+      and version <= coalesce($3::bigint, 9223372036854775807)
+    order by version desc limit 1
+  )
+  select true as "isSnapshot", null::uuid as id, null::text as "streamId", version, null::bigint as position,
+         null::text as type, null::int as "schemaVersion", state as data, null::jsonb as metadata,
+         null::timestamptz as "createdAt", null::text as "transactionId"
+  from snap
+  union all
+  select false, e.id, e.stream_id, e.version, e.position, e.type, e.schema_version, e.data, e.metadata,
+         e.created_at, e.transaction_id::text
+  from events e
+  where e.stream_id = $1
+    and e.version > coalesce((select version from snap), $4::bigint)
+    and e.version <= coalesce($3::bigint, 9223372036854775807)
+  order by 4`;
+
+export interface LatestState<State> {
+  snapshot: Snapshot<State> | null;
+  tail: RecordedEvent[];
+}
+
+export async function loadLatest<State>(
+  store: EventStore,
+  streamId: string,
+  shapeVersion: number,
+  toVersion?: number,
+  knownVersion = 0,
+): Promise<LatestState<State>> {
+  const rows = await preparedQuery<EventRow & { isSnapshot: boolean }>(store.db, LOAD_LATEST, [
+    streamId,
+    shapeVersion,
+    toVersion ?? null,
+    knownVersion,
+  ]);
+  let snapshot: Snapshot<State> | null = null;
+  const tail: RecordedEvent[] = [];
+  for (const row of rows) {
+    if (row.isSnapshot) {
+      snapshot = { streamId, version: Number(row.version), shapeVersion, state: parseJson<State>(row.data) };
+    } else {
+      tail.push(toRecorded(row));
+    }
+  }
+  return { snapshot, tail };
 }
 
 export function cursorOf(event: Pick<RecordedEvent, "transactionId" | "position">): string {
