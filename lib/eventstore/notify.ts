@@ -10,6 +10,9 @@ interface NotifierState {
   warned: boolean;
 }
 
+const MIN_INTERVAL_MS = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const notifiers = new WeakMap<object, NotifierState>();
 
 /**
@@ -17,8 +20,8 @@ const notifiers = new WeakMap<object, NotifierState>();
  * purpose: a NOTIFY inside it would take PostgreSQL's database-wide notify lock at commit and
  * serialise every appending transaction behind it (see migration 0003).
  *
- * At most one NOTIFY is in flight per database handle; appends that commit meanwhile are folded
- * into the next one, which carries the highest position. The NOTIFY commits asynchronously
+ * At most one NOTIFY is in flight per database handle, and under load at most one per 5 ms;
+ * appends that commit meanwhile are folded into the next one, which carries the highest position. The NOTIFY commits asynchronously
  * (`synchronous_commit = off` for its own transaction only): it writes nothing that must survive
  * a crash. Fire and forget: a lost wake-up only delays followers until their safety-net poll,
  * because they read the log itself, never the payload.
@@ -47,11 +50,16 @@ async function drain(db: Db, state: NotifierState): Promise<void> {
     while (state.pending !== null) {
       const position = state.pending;
       state.pending = null;
+      const sentAt = Date.now();
       await preparedQuery(
         db,
         "select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
         [EVENTS_CHANNEL, String(position)],
       );
+      // Under load, at most one wake-up per MIN_INTERVAL_MS: each NOTIFY is a transaction of its
+      // own. An idle store's first append is announced at once.
+      const wait = MIN_INTERVAL_MS - (Date.now() - sentAt);
+      if (state.pending !== null && wait > 0) await sleep(wait);
     }
   } catch (error) {
     state.pending = null;

@@ -66,39 +66,44 @@ await describeEachDatabase("event store", (_kind, create) => {
       assert.equal(event.timestamp, result.events[0].timestamp);
     });
 
-    it("throws a version conflict carrying expected and actual, and writes nothing", async () => {
-      const streamId = newStream();
-      await store.append(streamId, [registeredEvent()], { expectedVersion: "no_stream" });
-      await assert.rejects(
-        store.append(streamId, [renamedEvent("B", "Ada")], { expectedVersion: 5 }),
-        (error: unknown) =>
-          error instanceof VersionConflictError && error.expectedVersion === 5 && error.actualVersion === 1,
-      );
-      await assert.rejects(
-        store.append(streamId, [registeredEvent()], { expectedVersion: "no_stream" }),
-        (error: unknown) => error instanceof VersionConflictError && error.actualVersion === 1,
-      );
-      assert.equal(await countEvents(streamId), 1);
-      assert.equal(await store.streamVersion(streamId), 1);
-    });
+    // Single events without a command id take the one-statement path; with one, ledger_append.
+    for (const path of ["one statement", "ledger_append"]) {
+      const via = <T extends object>(options: T) =>
+        path === "ledger_append" ? { ...options, commandId: `c-${uuidv7()}` } : options;
+      it(`throws a version conflict carrying expected and actual, and writes nothing (${path})`, async () => {
+        const streamId = newStream();
+        await store.append(streamId, [registeredEvent()], via({ expectedVersion: "no_stream" }));
+        await assert.rejects(
+          store.append(streamId, [renamedEvent("B", "Ada")], via({ expectedVersion: 5 })),
+          (error: unknown) =>
+            error instanceof VersionConflictError && error.expectedVersion === 5 && error.actualVersion === 1,
+        );
+        await assert.rejects(
+          store.append(streamId, [registeredEvent()], via({ expectedVersion: "no_stream" })),
+          (error: unknown) => error instanceof VersionConflictError && error.actualVersion === 1,
+        );
+        assert.equal(await countEvents(streamId), 1);
+        assert.equal(await store.streamVersion(streamId), 1);
+      });
 
-    it("stream_exists on an unknown stream is a conflict with actual 0 and writes nothing", async () => {
-      const streamId = newStream();
-      await assert.rejects(
-        store.append(streamId, [registeredEvent()], { expectedVersion: "stream_exists" }),
-        (error: unknown) => error instanceof VersionConflictError && error.actualVersion === 0,
-      );
-      assert.equal(await countEvents(streamId), 0);
-      assert.equal(await store.streamVersion(streamId), 0);
-    });
+      it(`stream_exists on an unknown stream is a conflict with actual 0 and writes nothing (${path})`, async () => {
+        const streamId = newStream();
+        await assert.rejects(
+          store.append(streamId, [registeredEvent()], via({ expectedVersion: "stream_exists" })),
+          (error: unknown) => error instanceof VersionConflictError && error.actualVersion === 0,
+        );
+        assert.equal(await countEvents(streamId), 0);
+        assert.equal(await store.streamVersion(streamId), 0);
+      });
 
-    it("'any' appends whatever the version, and stream_exists appends to an existing stream", async () => {
-      const streamId = newStream();
-      await store.append(streamId, [registeredEvent()], { expectedVersion: "any" });
-      await store.append(streamId, [renamedEvent("B", "Ada")], { expectedVersion: "any" });
-      const third = await store.append(streamId, [renamedEvent("C", "B")], { expectedVersion: "stream_exists" });
-      assert.equal(third.nextExpectedVersion, 3);
-    });
+      it(`'any' appends whatever the version, and stream_exists appends to an existing stream (${path})`, async () => {
+        const streamId = newStream();
+        await store.append(streamId, [registeredEvent()], via({ expectedVersion: "any" }));
+        await store.append(streamId, [renamedEvent("B", "Ada")], via({ expectedVersion: "any" }));
+        const third = await store.append(streamId, [renamedEvent("C", "B")], via({ expectedVersion: "stream_exists" }));
+        assert.equal(third.nextExpectedVersion, 3);
+      });
+    }
 
     for (const bad of [0, -1, 1.5, Number.NaN, "3", "latest", null]) {
       it(`rejects the invalid expected version ${JSON.stringify(bad)} and writes nothing`, async () => {
