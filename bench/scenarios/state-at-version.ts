@@ -4,7 +4,7 @@ import { loadState } from "@/lib/commands/handle-command";
 import { CUSTOMER_STATE_SHAPE } from "@/lib/domain/customer/state";
 import { clearCheckpoints } from "@/lib/timeline/checkpoints";
 import { stateAt } from "@/lib/timeline/state-at";
-import { check, type Scenario } from "../lib/context";
+import { check, type Row, type Scenario } from "../lib/context";
 import { rng } from "../lib/data";
 import { interleave, runLoad, type Phase } from "../lib/measure";
 import { latencySummary, median, type LatencySummary } from "../lib/stats";
@@ -43,6 +43,13 @@ export const stateAtVersion: Scenario = {
       const run = await runLoad({ durationMs: phase === "warmup" ? ctx.config.warmupMs : ctx.config.repMs, concurrency: 1, op: async () => op() });
       return latencySummary(run.latenciesMs);
     };
+    const stateAtLatencies = ({ cold }: { cold: boolean }) =>
+      latencies(async () => {
+        if (cold) clearCheckpoints(ctx.store);
+        const version = randomVersion();
+        const at = await stateAt(ctx.store, streamId, version);
+        check(at.version === version && at.event.version === version, `stateAt(${version}) answered v${at.version}`);
+      });
     const samples = await interleave(
       {
         limit: latencies(async () => {
@@ -55,47 +62,31 @@ export const stateAtVersion: Scenario = {
           const rows = await ctx.raw.query(`select * from events where stream_id = $1 and version > $2 and version <= $3 order by version`, [streamId, from, version]);
           check(rows.length === version - from, `baseline read ${rows.length} of ${version - from} events`);
         }),
-        warm: latencies(async () => {
-          const version = randomVersion();
-          const at = await stateAt(ctx.store, streamId, version);
-          check(at.version === version && at.event.version === version, `stateAt(${version}) answered v${at.version}`);
-        }),
-        cold: latencies(async () => {
-          clearCheckpoints(ctx.store);
-          const version = randomVersion();
-          const at = await stateAt(ctx.store, streamId, version);
-          check(at.version === version && at.event.version === version, `stateAt(${version}) answered v${at.version}`);
-        }),
+        warm: stateAtLatencies({ cold: false }),
+        cold: stateAtLatencies({ cold: true }),
       },
       ctx.config.reps,
     );
     const sizeText = size.toLocaleString("en-US");
     const detail = (name: string) =>
       `p50 ${median(samples[name].map((s) => s.p50)).toFixed(2)} ms; ${samples[name].reduce((n, s) => n + s.count, 0)} requests`;
-    ctx.report({
-      scenario: "state-at-version",
-      case: `stateAt, random versions of ${sizeText}, warm`,
-      metric: "p95 latency",
-      unit: "ms",
-      better: "lower",
-      values: samples.warm.map((s) => s.p95),
-      limit: samples.limit.map((s) => s.p95),
-      limitLabel: "select snapshot below N + select the events after it",
+    const reportP95 = (name: "warm" | "cold", label: string, more: Pick<Row, "goal" | "extra">) =>
+      ctx.report({
+        scenario: "state-at-version",
+        case: `stateAt, random versions of ${sizeText}, ${label}`,
+        metric: "p95 latency",
+        unit: "ms",
+        better: "lower",
+        values: samples[name].map((s) => s.p95),
+        limit: samples.limit.map((s) => s.p95),
+        limitLabel: "select snapshot below N + select the events after it",
+        detail: detail(name),
+        ...more,
+      });
+    reportP95("warm", "warm", {
       goal: { on: "value", op: "<", target: 20, text: "p95 < 20 ms" },
-      detail: detail("warm"),
       extra: { samples: samples.warm, limitSamples: samples.limit },
     });
-    ctx.report({
-      scenario: "state-at-version",
-      case: `stateAt, random versions of ${sizeText}, cold (no cached provenance)`,
-      metric: "p95 latency",
-      unit: "ms",
-      better: "lower",
-      values: samples.cold.map((s) => s.p95),
-      limit: samples.limit.map((s) => s.p95),
-      limitLabel: "select snapshot below N + select the events after it",
-      detail: detail("cold"),
-      extra: { samples: samples.cold },
-    });
+    reportP95("cold", "cold (no cached provenance)", { extra: { samples: samples.cold } });
   },
 };

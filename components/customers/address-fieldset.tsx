@@ -9,6 +9,22 @@ export interface AddressValues {
   country: string;
 }
 
+interface AddressField {
+  key: keyof AddressValues;
+  label: string;
+  autoComplete: string;
+  required: boolean;
+}
+
+/** The address inputs in form order: street on its own row, the rest in a two-column grid. */
+const ADDRESS_FIELDS: readonly AddressField[] = [
+  { key: "street", label: "Street", autoComplete: "street-address", required: true },
+  { key: "city", label: "City", autoComplete: "address-level2", required: true },
+  { key: "postalCode", label: "Postal code", autoComplete: "postal-code", required: false },
+  { key: "region", label: "Region", autoComplete: "address-level1", required: false },
+  { key: "country", label: "Country", autoComplete: "country-name", required: false },
+];
+
 /** The structured address: street and city required, the rest optional. Names are dot paths. */
 export function AddressFieldset({
   idPrefix,
@@ -21,7 +37,19 @@ export function AddressFieldset({
   fieldErrors?: FieldErrors;
   readOnly?: boolean;
 }) {
-  const errorsOf = (field: string) => fieldErrors?.[`address.${field}`];
+  const addressField = ({ key, label, autoComplete, required }: AddressField) => (
+    <TextField
+      key={key}
+      id={`${idPrefix}-${key}`}
+      name={`address.${key}`}
+      label={label}
+      autoComplete={autoComplete}
+      required={required && !readOnly}
+      defaultValue={values[key]}
+      errors={fieldErrors?.[`address.${key}`]}
+    />
+  );
+  const [street, ...rest] = ADDRESS_FIELDS;
   return (
     <fieldset className="space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
       <legend className="px-1 text-sm font-semibold">Address</legend>
@@ -30,50 +58,8 @@ export function AddressFieldset({
           {fieldErrors.address.join(" ")}
         </p>
       ) : null}
-      <TextField
-        id={`${idPrefix}-street`}
-        name="address.street"
-        label="Street"
-        autoComplete="street-address"
-        required={!readOnly}
-        defaultValue={values.street}
-        errors={errorsOf("street")}
-      />
-      <div className="grid gap-3 sm:grid-cols-2">
-        <TextField
-          id={`${idPrefix}-city`}
-          name="address.city"
-          label="City"
-          autoComplete="address-level2"
-          required={!readOnly}
-          defaultValue={values.city}
-          errors={errorsOf("city")}
-        />
-        <TextField
-          id={`${idPrefix}-postalCode`}
-          name="address.postalCode"
-          label="Postal code"
-          autoComplete="postal-code"
-          defaultValue={values.postalCode}
-          errors={errorsOf("postalCode")}
-        />
-        <TextField
-          id={`${idPrefix}-region`}
-          name="address.region"
-          label="Region"
-          autoComplete="address-level1"
-          defaultValue={values.region}
-          errors={errorsOf("region")}
-        />
-        <TextField
-          id={`${idPrefix}-country`}
-          name="address.country"
-          label="Country"
-          autoComplete="country-name"
-          defaultValue={values.country}
-          errors={errorsOf("country")}
-        />
-      </div>
+      {addressField(street)}
+      <div className="grid gap-3 sm:grid-cols-2">{rest.map(addressField)}</div>
     </fieldset>
   );
 }

@@ -3,7 +3,11 @@
 import { useEffect, useState, type MouseEvent, type ReactNode } from "react";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
-import type { FieldOrigin } from "@/lib/timeline/provenance";
+import type { FieldHistoryEntry, FieldOrigin } from "@/lib/timeline/provenance";
+import { showValue } from "./format";
+
+/** What a field-change row shows: a field history entry, or a compare touch (the same shape). */
+type FieldChangeEntry = Pick<FieldHistoryEntry, "version" | "type" | "timestamp" | "actor" | "before" | "after">;
 
 /** A link to a version of this timeline: a real href (open in a new tab works), a jump on click. */
 export function VersionLink({
@@ -35,11 +39,10 @@ export function VersionLink({
   );
 }
 
-/** "set by v3 CustomerRenamed · time · actor". */
-export function OriginLine({ origin, customerId, onJump }: { origin: FieldOrigin; customerId: string; onJump(version: number): void }) {
+/** "v3 CustomerRenamed · time · actor": the event that gave a field its value, linking to it. */
+export function OriginSource({ origin, customerId, onJump }: { origin: FieldOrigin; customerId: string; onJump(version: number): void }) {
   return (
-    <span className="text-xs text-zinc-600 dark:text-zinc-400">
-      {origin.kind === "removed" ? "removed by " : "set by "}
+    <>
       <VersionLink customerId={customerId} version={origin.version} onJump={onJump}>
         v{origin.version} {origin.type}
       </VersionLink>
@@ -47,7 +50,42 @@ export function OriginLine({ origin, customerId, onJump }: { origin: FieldOrigin
       <LocalTime iso={origin.timestamp} />
       {" · "}
       {origin.actor}
+    </>
+  );
+}
+
+/** "set by v3 CustomerRenamed · time · actor". */
+export function OriginLine({ origin, customerId, onJump }: { origin: FieldOrigin; customerId: string; onJump(version: number): void }) {
+  return (
+    <span className="text-xs text-zinc-600 dark:text-zinc-400">
+      {origin.kind === "removed" ? "removed by " : "set by "}
+      <OriginSource origin={origin} customerId={customerId} onJump={onJump} />
     </span>
+  );
+}
+
+/** One event's change to one field, as a list item: "v3 CustomerRenamed  old → new  time · actor". */
+export function FieldChangeItem({
+  change,
+  customerId,
+  onJump,
+}: {
+  change: FieldChangeEntry;
+  customerId: string;
+  onJump(version: number): void;
+}) {
+  return (
+    <li className="flex flex-wrap gap-x-2 text-xs">
+      <VersionLink customerId={customerId} version={change.version} onJump={onJump}>
+        v{change.version} {change.type}
+      </VersionLink>
+      <span className="font-mono">
+        {showValue(change.before)} → {showValue(change.after)}
+      </span>
+      <span className="text-zinc-500 dark:text-zinc-400">
+        <LocalTime iso={change.timestamp} /> · {change.actor}
+      </span>
+    </li>
   );
 }
 

@@ -1,12 +1,11 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import type { CompareResponse } from "./api";
-import { VersionLink } from "./bits";
-import { pluralize, showValue } from "./format";
+import { FieldChangeItem } from "./bits";
+import { pluralize } from "./format";
 import { StateDiff } from "./state-diff";
 
 interface ComparePanelProps {
@@ -69,17 +68,7 @@ export function ComparePanel(props: ComparePanelProps) {
                   </p>
                   <ol className="space-y-0.5 border-l-2 border-zinc-200 pl-3 dark:border-zinc-700">
                     {group.touches.map((touch) => (
-                      <li key={touch.version} className="flex flex-wrap gap-x-2 text-xs">
-                        <VersionLink customerId={customerId} version={touch.version} onJump={onJump}>
-                          v{touch.version} {touch.type}
-                        </VersionLink>
-                        <span className="font-mono">
-                          {showValue(touch.before)} → {showValue(touch.after)}
-                        </span>
-                        <span className="text-zinc-500 dark:text-zinc-400">
-                          <LocalTime iso={touch.timestamp} /> · {touch.actor}
-                        </span>
-                      </li>
+                      <FieldChangeItem key={touch.version} change={touch} customerId={customerId} onJump={onJump} />
                     ))}
                   </ol>
                 </li>
@@ -109,32 +98,11 @@ function CompareForm({ a, b, currentVersion, onCompare }: { a: number; b: number
     setProblem(null);
     onCompare(Math.min(x, y), Math.max(x, y));
   };
+  const describedBy = problem ? "compare-problem" : undefined;
   return (
     <form onSubmit={submit} className="flex flex-wrap items-end gap-3" noValidate>
-      <label className="grid gap-1 text-sm">
-        <span>From version (A)</span>
-        <input
-          type="number"
-          min={1}
-          max={currentVersion}
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          aria-describedby={problem ? "compare-problem" : undefined}
-          className="h-9 w-28 rounded-md border border-zinc-300 bg-white px-2 font-mono dark:border-zinc-700 dark:bg-zinc-950"
-        />
-      </label>
-      <label className="grid gap-1 text-sm">
-        <span>To version (B)</span>
-        <input
-          type="number"
-          min={1}
-          max={currentVersion}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          aria-describedby={problem ? "compare-problem" : undefined}
-          className="h-9 w-28 rounded-md border border-zinc-300 bg-white px-2 font-mono dark:border-zinc-700 dark:bg-zinc-950"
-        />
-      </label>
+      <VersionInput label="From version (A)" value={from} onChange={setFrom} max={currentVersion} describedBy={describedBy} />
+      <VersionInput label="To version (B)" value={to} onChange={setTo} max={currentVersion} describedBy={describedBy} />
       <Button type="submit" size="sm" className="h-9">
         Compare
       </Button>
@@ -142,5 +110,23 @@ function CompareForm({ a, b, currentVersion, onCompare }: { a: number; b: number
         {problem}
       </p>
     </form>
+  );
+}
+
+/** A labelled version number input (1…max) for the compare form. */
+function VersionInput({ label, value, onChange, max, describedBy }: { label: string; value: string; onChange(value: string): void; max: number; describedBy: string | undefined }) {
+  return (
+    <label className="grid gap-1 text-sm">
+      <span>{label}</span>
+      <input
+        type="number"
+        min={1}
+        max={max}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={describedBy}
+        className="h-9 w-28 rounded-md border border-zinc-300 bg-white px-2 font-mono dark:border-zinc-700 dark:bg-zinc-950"
+      />
+    </label>
   );
 }

@@ -2,11 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import { FIELD_PATHS, flattenState, type FieldPath } from "@/lib/timeline/diff";
 import { fetchHistory, timelineKeys, type StateResponse } from "./api";
-import { VersionLink } from "./bits";
+import { FieldChangeItem, OriginSource } from "./bits";
 import { pluralize, showValue } from "./format";
 
 interface ProvenanceProps {
@@ -97,13 +96,7 @@ function ProvenanceRow({
       </div>
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
         {origin.kind === "removed" ? "Removed by " : "Set by "}
-        <VersionLink customerId={customerId} version={origin.version} onJump={onJump}>
-          v{origin.version} {origin.type}
-        </VersionLink>
-        {" · "}
-        <LocalTime iso={origin.timestamp} />
-        {" · "}
-        {origin.actor}
+        <OriginSource origin={origin} customerId={customerId} onJump={onJump} />
         {" · "}
         <span className="font-mono" title="Command id">
           {origin.commandId}
@@ -125,17 +118,7 @@ function ProvenanceRow({
               </p>
               <ol className="space-y-1">
                 {history.data.entries.map((entry) => (
-                  <li key={entry.version} className="flex flex-wrap gap-x-2 text-xs">
-                    <VersionLink customerId={customerId} version={entry.version} onJump={onJump}>
-                      v{entry.version} {entry.type}
-                    </VersionLink>
-                    <span className="font-mono">
-                      {showValue(entry.before)} → {showValue(entry.after)}
-                    </span>
-                    <span className="text-zinc-500 dark:text-zinc-400">
-                      <LocalTime iso={entry.timestamp} /> · {entry.actor}
-                    </span>
-                  </li>
+                  <FieldChangeItem key={entry.version} change={entry} customerId={customerId} onJump={onJump} />
                 ))}
               </ol>
             </>
