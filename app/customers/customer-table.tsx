@@ -42,7 +42,8 @@ export function CustomerTable({ search, filters }: { search: string; filters: Fi
     queryFn: () => fetchJson<CustomerListPage>(`/api/customers${search ? `?${search}` : ""}`),
     placeholderData: keepPreviousData,
   });
-  // City choices come from the per-city totals read table.
+  // City choices come from the per-city totals read table, fetched once per tab after the page
+  // loads (the server does not render them: they would be most of every list page's bytes).
   const cityList = useQuery({
     queryKey: queryKeys.cities,
     queryFn: () => fetchJson<CitiesResponse>("/api/stats/cities"),
@@ -189,10 +190,11 @@ export function CustomerTable({ search, filters }: { search: string; filters: Fi
               </tr>
             </thead>
             <tbody>
+              {/* Row links do not prefetch: in view, each would cost the server a request (~40 per page). */}
               {page.items.map((item) => (
                 <tr key={item.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
                   <Td className="max-w-[14rem] font-medium wrap-anywhere">
-                    <Link href={`/customers/${item.id}`} className="text-blue-700 hover:underline dark:text-blue-400">
+                    <Link href={`/customers/${item.id}`} prefetch={false} className="text-blue-700 hover:underline dark:text-blue-400">
                       {item.name}
                     </Link>
                     {/* Narrow screens: status and version under the name instead of in their own columns. */}
@@ -235,6 +237,7 @@ function TimelineLink({ item }: { item: { id: string; name: string; version: num
   return (
     <Link
       href={`/customers/${item.id}/timeline?v=${item.version}`}
+      prefetch={false}
       className="font-mono text-sm font-normal text-blue-700 hover:underline dark:text-blue-400"
       title={`Timeline of ${item.name} at version ${item.version}`}
     >

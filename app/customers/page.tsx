@@ -14,7 +14,6 @@ import {
   listCustomers,
   type CustomerListPage,
 } from "@/lib/queries/customers";
-import { cityStats } from "@/lib/queries/stats";
 import { getApp } from "@/lib/server/app";
 import { CustomerTable } from "./customer-table";
 import { RegisterForm } from "./register-form";
@@ -37,11 +36,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
     if (error instanceof InvalidListCursorError) return <BadLink message="The page cursor in this link is not valid." />;
     throw error;
   }
-  const cities = await cityStats(database.db);
   const search = listSearchString(params, { limit: CUSTOMER_PAGE_SIZE });
   const queryClient = new QueryClient();
+  // Only the page's rows go to the client with the HTML. The city choices (every city, ~200 in
+  // the bench) are not rendered here: the table loads them once per tab from /api/stats/cities,
+  // which kept them out of every page's HTML and RSC payload (twice over) and its queries.
   queryClient.setQueryData(queryKeys.customerList(search), page);
-  queryClient.setQueryData(queryKeys.cities, { cities });
 
   return (
     <div className="space-y-6">

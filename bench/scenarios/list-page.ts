@@ -11,9 +11,10 @@ const PAGE = 20;
 
 /** Baseline SQL: the rows each request shows, straight from the read tables. */
 const CITY_SQL = `select * from customer_list where city_key = lower($1) order by name, id limit ${PAGE + 1}`;
-const SEARCH_SQL = `select * from customer_list
-  where name ilike $1 or id in (select id from customer_search where document @@ to_tsquery('simple', $2))
-  order by name, id limit ${PAGE + 1}`;
+/** Search: the query listCustomers runs for `q` (both predicates on customer_search, migration 0005). */
+const SEARCH_SQL = `select cl.* from customer_search s join customer_list cl on cl.id = s.id
+  where s.name ilike $1 or s.document @@ to_tsquery('simple', $2)
+  order by s.name, s.id limit ${PAGE + 1}`;
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 

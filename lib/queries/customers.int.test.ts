@@ -80,6 +80,27 @@ await describeEachDatabase("customer list queries", (_kind, create) => {
     assert.equal(page.prevCursor, null);
   });
 
+  it("combines search with the city and status filters", async () => {
+    assert.deepEqual(namesOf(await list({ q: "a", city: "BERGEN" })), ["Alan Turing", "Edsger Dijkstra", "Katherine Johnson"]);
+    assert.deepEqual(namesOf(await list({ q: "oslo", status: "archived" })), ["Zed Archived"]);
+    assert.deepEqual(namesOf(await list({ q: "oslo", status: "active", city: "bergen" })), []);
+  });
+
+  it("pages through search results both ways, in name order", async () => {
+    const all = ["Ada Lovelace", "Barbara Liskov", "Grace Hopper", "Linus Torvalds", "Zed Archived"];
+    const first = await list({ q: "oslo", limit: "2" });
+    assert.deepEqual(namesOf(first), all.slice(0, 2));
+    assert.equal(first.prevCursor, null);
+    const second = await list({ q: "oslo", limit: "2", cursor: first.nextCursor! });
+    assert.deepEqual(namesOf(second), all.slice(2, 4));
+    const third = await list({ q: "oslo", limit: "2", cursor: second.nextCursor! });
+    assert.deepEqual(namesOf(third), all.slice(4));
+    assert.equal(third.nextCursor, null);
+    const back = await list({ q: "oslo", limit: "2", cursor: third.prevCursor! });
+    assert.deepEqual(namesOf(back), all.slice(2, 4));
+    assert.deepEqual(namesOf(await list({ q: "oslo", limit: "2", cursor: back.prevCursor! })), all.slice(0, 2));
+  });
+
   it("rejects a cursor it did not hand out", async () => {
     await assert.rejects(list({ cursor: "bm90LWEtY3Vyc29y" }), InvalidListCursorError);
   });

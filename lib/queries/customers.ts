@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
-import { customerList, customerSearch, type CustomerListRow } from "@/db/schema";
+import { query, rowsOf, type Db } from "@/db/client";
+import { customerList, type CustomerListRow } from "@/db/schema";
 import { loadCustomer } from "@/lib/commands/customer";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import type { Address } from "@/lib/domain/customer/schema";
@@ -22,7 +22,10 @@ export interface CustomerListItem {
   updatedAt: string;
 }
 
-export function toListItem(row: CustomerListRow): CustomerListItem {
+/** The read-table columns a list item is made of. */
+export type CustomerListItemRow = Omit<CustomerListRow, "cityKey">;
+
+export function toListItem(row: CustomerListItemRow): CustomerListItem {
   const address: Address = { street: row.street, city: row.city };
   if (row.region) address.region = row.region;
   if (row.postalCode) address.postalCode = row.postalCode;
@@ -104,60 +107,99 @@ export function prefixTsQuery(q: string): string | null {
   return words.length ? words.slice(0, 10).map((w) => `${w}:*`).join(" & ") : null;
 }
 
+/** The list row columns, named as `CustomerListRow` names them. */
+const LIST_COLUMNS = `cl.id, cl.stream_id as "streamId", cl.name, cl.street, cl.city, cl.region,
+  cl.postal_code as "postalCode", cl.country, cl.status, cl.version,
+  cl.registered_at as "registeredAt", cl.updated_at as "updatedAt"`;
+
+type ListRow = CustomerListItemRow & { sortName?: string };
+
 /**
  * A page of the customer list read table, sorted by name (then id, for a total order).
  * Keyset paging both ways: a "next" cursor reads after its row, a "prev" cursor reads before
- * it. `q` searches the full-text read table by word prefix.
+ * it. `q` searches by part of the name and by word prefix over name and address.
  */
 export async function listCustomers(db: Db, params: CustomerListParams): Promise<CustomerListPage> {
   const cursor = params.cursor ? decodeListCursor(params.cursor) : null;
   if (params.cursor && !cursor) throw new InvalidListCursorError();
-  const filters: SQL[] = [];
-  if (params.status !== "all") filters.push(eq(customerList.status, params.status));
-  if (params.city) filters.push(sql`${customerList.cityKey} = lower(${params.city})`);
-  if (params.q) {
-    const tsquery = prefixTsQuery(params.q);
-    const byName = sql`${customerList.name} ilike ${`%${escapeLike(params.q)}%`}`;
-    // Word-prefix full-text search, plus a substring match on the name so that part of a word
-    // ("velace") is found too; the read tables are admin-sized, so the scan is cheap.
-    filters.push(
-      tsquery
-        ? (or(
-            byName,
-            sql`${customerList.id} in (select ${customerSearch.id} from ${customerSearch}
-                 where ${customerSearch.document} @@ to_tsquery(${SEARCH_CONFIG}::regconfig, ${tsquery}))`,
-          ) as SQL)
-        : byName,
-    );
-  }
   const limit = params.limit;
-  const select = (where: SQL[], order: "asc" | "desc", n: number) =>
-    db
-      .select()
-      .from(customerList)
-      .where(and(...where))
-      .orderBy(order === "asc" ? asc(customerList.name) : desc(customerList.name), order === "asc" ? asc(customerList.id) : desc(customerList.id))
-      .limit(n);
-
   if (cursor?.dir === "prev") {
-    const before = sql`(${customerList.name}, ${customerList.id}) < (${cursor.name}, ${cursor.id}::uuid)`;
-    const rows = await select([...filters, before], "desc", limit + 1);
+    const rows = await runList(db, listStatement(params, cursor, limit + 1));
     // Fewer rows than a page before the cursor: we are at the start, so show the first page.
     if (rows.length <= limit) return listCustomers(db, { ...params, cursor: undefined });
-    const page = rows.slice(0, limit).reverse().map(toListItem);
-    return { items: page, prevCursor: cursorOf(page[0], "prev"), nextCursor: cursorOf(page[page.length - 1], "next") };
+    const page = rows.slice(0, limit).reverse();
+    return { items: page.map(toListItem), prevCursor: cursorOf(page[0], "prev"), nextCursor: cursorOf(page[page.length - 1], "next") };
   }
-  const after = cursor ? [sql`(${customerList.name}, ${customerList.id}) > (${cursor.name}, ${cursor.id}::uuid)`] : [];
-  const rows = await select([...filters, ...after], "asc", limit + 1);
-  const page = rows.slice(0, limit).map(toListItem);
+  const rows = await runList(db, listStatement(params, cursor, limit + 1));
+  const page = rows.slice(0, limit);
   return {
-    items: page,
+    items: page.map(toListItem),
     nextCursor: rows.length > limit ? cursorOf(page[page.length - 1], "next") : null,
     prevCursor: cursor && page.length ? cursorOf(page[0], "prev") : null,
   };
 }
 
-const cursorOf = (item: CustomerListItem, dir: ListCursor["dir"]) => encodeListCursor({ name: item.name, id: item.id, dir });
+interface ListStatement {
+  text: string;
+  values: unknown[];
+  /** Reuse a server-side prepared statement (its plan may become generic after a few runs). */
+  prepare: boolean;
+}
+
+/**
+ * The SQL of one page. Without `q` it reads customer_list by (name, id), or (city_key, name, id)
+ * / (status, name, id) when filtered. With `q` it reads customer_search, where both the name
+ * (trigram index, for ILIKE) and the document (GIN) are, in customer_search's (name, id) order,
+ * joined to customer_list for the row: one table holds every search predicate, so PostgreSQL
+ * can either walk the name index until a page has matched (common words) or OR the two indexes
+ * and sort the few matches (rare words), whichever its estimates favour. Search statements are
+ * never prepared: a generic plan cannot see how common the searched text is (migration 0005).
+ */
+function listStatement(params: CustomerListParams, cursor: ListCursor | null, n: number): ListStatement {
+  const values: unknown[] = [];
+  const p = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const where: string[] = [];
+  if (params.status !== "all") where.push(`cl.status = ${p(params.status)}`);
+  if (params.city) where.push(`cl.city_key = lower(${p(params.city)})`);
+  let from = "customer_list cl";
+  let key = "cl";
+  let columns = LIST_COLUMNS;
+  if (params.q) {
+    from = "customer_search s join customer_list cl on cl.id = s.id";
+    key = "s";
+    columns += `, s.name as "sortName"`;
+    const tsquery = prefixTsQuery(params.q);
+    const byName = `s.name ilike ${p(`%${escapeLike(params.q)}%`)}`;
+    where.push(tsquery ? `(${byName} or s.document @@ to_tsquery('${SEARCH_CONFIG}'::regconfig, ${p(tsquery)}))` : byName);
+  }
+  const backwards = cursor?.dir === "prev";
+  if (cursor) where.push(`(${key}.name, ${key}.id) ${backwards ? "<" : ">"} (${p(cursor.name)}, ${p(cursor.id)}::uuid)`);
+  const order = backwards ? "desc" : "asc";
+  const text =
+    `select ${columns} from ${from}` +
+    (where.length ? ` where ${where.join(" and ")}` : "") +
+    ` order by ${key}.name ${order}, ${key}.id ${order} limit ${Math.trunc(n)}`;
+  return { text, values, prepare: !params.q };
+}
+
+type RawClient =
+  | { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown> }
+  | { query(text: string, params: unknown[]): Promise<unknown> };
+
+/** Run a list statement straight on the driver (postgres.js or PGlite); on Drizzle inside a transaction. */
+async function runList(db: Db, { text, values, prepare }: ListStatement): Promise<ListRow[]> {
+  const client = (db as unknown as { $client?: RawClient }).$client;
+  if (client && "unsafe" in client) return rowsOf<ListRow>(await client.unsafe(text, values, { prepare }));
+  if (client && "query" in client) return rowsOf<ListRow>(await client.query(text, values));
+  const chunks = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
+  return query<ListRow>(db, sql.join(chunks));
+}
+
+/** The cursor of a row: its place in the order the page was read in. */
+const cursorOf = (row: ListRow, dir: ListCursor["dir"]) => encodeListCursor({ name: row.sortName ?? row.name, id: row.id, dir });
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
