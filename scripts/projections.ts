@@ -55,9 +55,10 @@ function printStatus(statuses: ProjectionStatus[]) {
     fmt(s.headPosition),
     fmt(s.lag) + (s.lag >= 100_000 ? "+" : ""),
     `${s.lagSeconds.toFixed(1)} s`,
+    s.runners === undefined ? "-" : String(s.runners),
     s.worker ?? "",
   ]);
-  const header = ["projection", "status", "position", "head", "lag", "lag time", "last worker"];
+  const header = ["projection", "status", "position", "head", "lag", "lag time", "runners", "last worker"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   console.log(line(header));
@@ -87,7 +88,7 @@ try {
     const store = new EventStore(database.db, eventRegistry);
     const runtime = await startProjections(database, store, {
       inProcess: true,
-      runner: { batchSize: 1000, log: { log: () => {}, warn: console.warn, error: console.error } },
+      runner: { log: { log: () => {}, warn: console.warn, error: console.error } },
     });
     const started = Date.now();
     await runtime.rebuild(name!);

@@ -3,7 +3,8 @@
 // exactly one of them, under a transaction-scoped advisory lock, so a worker that dies mid-batch
 // loses nothing and another one carries on.
 //
-// Env: DATABASE_URL (required), PROJECTION_BATCH_SIZE (default 500), PROJECTION_POLL_MS
+// Env: DATABASE_URL (required), PROJECTION_BATCH_SIZE (events per transaction; default 500 while
+// following the log and 10,000 while catching up; when set, that many throughout), PROJECTION_POLL_MS
 // (default 1000), DATABASE_POOL_SIZE (default 4).
 // Test hook: LEDGER_TEST_BATCH_PAUSE_MS holds every batch transaction open that long before it
 // commits (so that a test can kill a worker mid-batch).
@@ -33,32 +34,73 @@ const positiveInt = (name: string, fallback: number) => {
   return value;
 };
 
-const batchSize = positiveInt("PROJECTION_BATCH_SIZE", 500);
+const batchSize = process.env.PROJECTION_BATCH_SIZE ? positiveInt("PROJECTION_BATCH_SIZE", 500) : undefined;
 const pollMs = positiveInt("PROJECTION_POLL_MS", 1000);
 const pauseMs = Number(process.env.LEDGER_TEST_BATCH_PAUSE_MS ?? 0);
 
-const database = await connectPostgres({ url, max: positiveInt("DATABASE_POOL_SIZE", 4) });
-await migrateDatabase(database, url);
-const store = new EventStore(database.db, eventRegistry);
+/**
+ * Errors that say "not now" rather than "never": the server is starting or shutting down, has no
+ * connection slot free (53300, max_connections reached), or cannot be reached yet. A worker
+ * started in such a moment waits for the database instead of dying; once running, the runner
+ * itself retries (with back-off) whatever fails.
+ */
+const TRANSIENT = new Set([
+  ...["53300", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"],
+  ...["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED"],
+]);
+function isTransient(error: unknown): boolean {
+  // Drizzle wraps driver errors ("Failed query …", with the driver's error as `cause`).
+  for (let e = error as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === "string" && TRANSIENT.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/** Connect, migrate and start, retrying transient failures with back-off (up to ~1 s apart). */
+async function startUp() {
+  for (let attempt = 1; ; attempt++) {
+    const database = await connectPostgres({ url: url!, max: positiveInt("DATABASE_POOL_SIZE", 4) });
+    try {
+      await migrateDatabase(database, url);
+      const store = new EventStore(database.db, eventRegistry);
+      const runtime = await startProjections(database, store, {
+        inProcess: true,
+        runner: {
+          batchSize,
+          pollMs,
+          onBatch: (batch) => {
+            applied += batch.events;
+          },
+          beforeCommit:
+            pauseMs > 0
+              ? async (tx) => {
+                  await tx.execute(sql`select pg_sleep(${pauseMs / 1000}) /* ledger-test-batch-pause */`);
+                }
+              : undefined,
+        },
+      });
+      return { database, runtime };
+    } catch (error) {
+      await database.close().catch(() => {});
+      if (!isTransient(error)) throw error;
+      const delay = Math.min(1000, 50 * 2 ** Math.min(attempt, 5));
+      console.warn(`[worker] database not available (${error instanceof Error ? error.message : String(error)}); retrying in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 let applied = 0;
-const runtime = await startProjections(database, store, {
-  inProcess: true,
-  runner: {
-    batchSize,
-    pollMs,
-    onBatch: (batch) => {
-      applied += batch.events;
-    },
-    beforeCommit:
-      pauseMs > 0
-        ? async (tx) => {
-            await tx.execute(sql`select pg_sleep(${pauseMs / 1000}) /* ledger-test-batch-pause */`);
-          }
-        : undefined,
-  },
-});
+// A signal during start-up ends the process at once (nothing is running yet).
+const early = () => process.exit(0);
+process.once("SIGTERM", early);
+process.once("SIGINT", early);
+const { database, runtime } = await startUp();
+process.off("SIGTERM", early);
+process.off("SIGINT", early);
 const id = `${os.hostname()}:${process.pid}`;
-console.log(`[worker ${id}] following ${runtime.names.join(", ")} on ${database.describe} (batch ${batchSize})`);
+console.log(`[worker ${id}] following ${runtime.names.join(", ")} on ${database.describe} (${batchSize ? `batch ${batchSize}` : "default batches"})`);
 
 const report = setInterval(() => {
   if (applied === 0) return;

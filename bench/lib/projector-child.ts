@@ -33,5 +33,8 @@ export async function runProjectorChild(ctx: BenchContext, marks: number[]): Pro
   }
 }
 
-/** The batch size a projector process uses: PROJECTION_BATCH_SIZE as for `npm run worker`, else the runner's default. */
-export const projectorBatchText = () => `runner batch ${process.env.PROJECTION_BATCH_SIZE ?? "500 (default)"}`;
+/** The batch size a projector process uses: PROJECTION_BATCH_SIZE as for `npm run worker`, else the runner's defaults. */
+export const projectorBatchText = () =>
+  process.env.PROJECTION_BATCH_SIZE
+    ? `runner batch ${process.env.PROJECTION_BATCH_SIZE}`
+    : "runner batches of 500 following, 10,000 catching up (defaults)";

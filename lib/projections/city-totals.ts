@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { query, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import { CUSTOMER_EVENT_TYPES, groupByCustomer, newAddressOf, warnSkipped } from "./customer-row";
+import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
 import { jsonParam, type Projection, type TableResolver } from "./types";
 
 /** Where the projection last saw a customer: which city's counts it is in, and as what. */
@@ -75,56 +76,70 @@ export function evolveCityMember(
   }
 }
 
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver) {
-  const groups = groupByCustomer(events);
-  if (!groups.size) return;
-  const members = table("city_totals_customers");
-  const totals = table("city_totals");
-  const current = await query<{ id: string; stream_id: string; city: string; status: string; version: number | string }>(
-    tx,
-    sql`select id::text as id, stream_id, city, status, version from ${members}
-        where id in (select value::uuid from jsonb_array_elements_text(${jsonParam([...groups.keys()])}::text::jsonb))`,
-  );
-  const known = new Map<string, CityMember>(
-    current.map((r) => [
-      r.id,
-      { id: r.id, streamId: r.stream_id, city: r.city, status: r.status as CityMember["status"], version: Number(r.version) },
-    ]),
-  );
-  // Deltas carry their order in the log (`ord`, by event position) so that the displayed spelling
-  // of a city is the one of the latest event that added to it, whatever the batch boundaries were:
-  // an incremental run and a rebuild then agree to the letter.
-  const deltas: (CityDelta & { ord: number })[] = [];
-  const changed: CityMember[] = [];
-  for (const [id, group] of groups) {
-    const before = known.get(id) ?? null;
+/** Where each customer is counted: the member rows the deltas are computed against. */
+const membersTable: RowTable<CityMember> = {
+  table: "city_totals_customers",
+  key: "id",
+  fields: { id: "uuid", stream_id: "text", city: "text", status: "text", version: "bigint" },
+  properties: { stream_id: "streamId" },
+  guard: "t.version < r.version",
+};
+
+/**
+ * Members from the batch's events of each customer, and the count changes they cause. Deltas carry
+ * their order in the log (`ord`, by event position) so that the displayed spelling of a city is
+ * the one of the latest event that added to it, whatever the batch boundaries were: an incremental
+ * run and a rebuild then agree to the letter.
+ */
+const membersFold: KeyedFold<CityMember, CityDelta & { ord: number }> = {
+  select: "id::text as id, stream_id, city, status, version",
+  fromStored: (r) => ({
+    id: String(r.id),
+    streamId: String(r.stream_id),
+    city: String(r.city),
+    status: r.status as CityMember["status"],
+    version: Number(r.version),
+  }),
+  fold(id, before, events) {
     let member = before;
-    for (const event of group) {
+    const extras: (CityDelta & { ord: number })[] = [];
+    for (const event of events) {
       const step = evolveCityMember(member, id, event);
       member = step.member;
-      for (const d of step.deltas) deltas.push({ ...d, ord: event.position });
+      for (const d of step.deltas) extras.push({ ...d, ord: event.position });
     }
-    if (member && member !== before) changed.push(member);
-  }
-  if (changed.length) {
-    await tx.execute(sql`
-      insert into ${members} as m (id, stream_id, city, status, version)
-      select r.id, r.stream_id, r.city, r.status, r.version
-      from jsonb_to_recordset(${jsonParam(
-        changed.map((m) => ({ id: m.id, stream_id: m.streamId, city: m.city, status: m.status, version: m.version })),
-      )}::text::jsonb) as r(id uuid, stream_id text, city text, status text, version bigint)
-      on conflict (id) do update set stream_id = excluded.stream_id, city = excluded.city,
-        status = excluded.status, version = excluded.version
-      where m.version < excluded.version`);
-  }
+    return { row: member, extras };
+  },
+};
+
+type Prepared = PreparedKeyed<CityMember, CityDelta & { ord: number }>;
+
+const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(membersTable, membersFold, groupByCustomer(events));
+
+async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
+  const work = prepared ?? prepare(events);
+  if (!work.groups.size) return;
+  const totals = table("city_totals");
+  const deltas = await applyKeyed(tx, table, membersTable, membersFold, work);
   if (!deltas.length) return;
-  const payload = jsonParam(deltas);
+  // Summed per spelling here (a batch of thousands of events touches a handful of cities), per
+  // city (lower(city), as PostgreSQL lowers it) in SQL. `ord`: the latest delta that added a
+  // customer under this spelling (null if none did).
+  const bySpelling = new Map<string, { city: string; active: number; archived: number; ord: number | null }>();
+  for (const d of deltas) {
+    const sum = bySpelling.get(d.city) ?? { city: d.city, active: 0, archived: 0, ord: null };
+    sum.active += d.active;
+    sum.archived += d.archived;
+    if ((d.active > 0 || d.archived > 0) && (sum.ord === null || d.ord > sum.ord)) sum.ord = d.ord;
+    bySpelling.set(d.city, sum);
+  }
+  const payload = jsonParam([...bySpelling.values()]);
   await tx.execute(sql`
     with d as (
       select * from jsonb_to_recordset(${payload}::text::jsonb) as d(ord bigint, city text, active int, archived int)
     ), agg as (
       select lower(city) as city_key, sum(active)::int as active, sum(archived)::int as archived,
-             (array_agg(city order by ord desc) filter (where active > 0 or archived > 0))[1] as city
+             (array_agg(city order by ord desc) filter (where ord is not null))[1] as city
       from d group by lower(city)
     )
     insert into ${totals} as t (city_key, city, active, archived)
@@ -140,9 +155,10 @@ async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResol
 }
 
 /** Active and archived customers per city (city_key = lower(city)). */
-export const cityTotalsProjection: Projection = {
+export const cityTotalsProjection: Projection<Prepared> = {
   name: "city_totals",
   tables: ["city_totals", "city_totals_customers"],
   canHandle: CUSTOMER_EVENT_TYPES,
+  prepare,
   apply,
 };

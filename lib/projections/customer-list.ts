@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { query, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import {
   CUSTOMER_EVENT_TYPES,
@@ -9,7 +8,8 @@ import {
   newAddressOf,
   warnSkipped,
 } from "./customer-row";
-import { jsonParam, type Projection, type TableResolver } from "./types";
+import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
+import type { Projection, TableResolver } from "./types";
 
 /** A customer_list row as the fold sees it (timestamps as ISO text). `city_key` is derived in SQL. */
 export interface CustomerListEntry {
@@ -81,81 +81,68 @@ export function evolveCustomerListEntry(
   }
 }
 
-const columns = sql.raw(
-  "id, stream_id, name, street, city, city_key, region, postal_code, country, status, version, registered_at, updated_at",
-);
+/** customer_list as the row writer sees it: the fields sent per row, city_key derived in SQL. */
+const customerListTable: RowTable<CustomerListEntry> = {
+  table: "customer_list",
+  key: "id",
+  fields: {
+    id: "uuid",
+    stream_id: "text",
+    name: "text",
+    street: "text",
+    city: "text",
+    region: "text",
+    postal_code: "text",
+    country: "text",
+    status: "text",
+    version: "bigint",
+    registered_at: "timestamptz",
+    updated_at: "timestamptz",
+  },
+  computed: { city_key: "lower(r.city)" },
+  properties: { stream_id: "streamId", postal_code: "postalCode", registered_at: "registeredAt", updated_at: "updatedAt" },
+  // A replayed batch never moves a row backwards, even if it raced past the fold below.
+  guard: "t.version < r.version",
+};
 
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver) {
-  const groups = groupByCustomer(events);
-  if (!groups.size) return;
-  const t = table("customer_list");
-  const current = await query<Record<string, unknown>>(
-    tx,
-    sql`select id::text as id, stream_id, name, street, city, region, postal_code, country, status, version,
-               registered_at, updated_at
-        from ${t} where id in (select value::uuid from jsonb_array_elements_text(${jsonParam([...groups.keys()])}::text::jsonb))`,
-  );
-  const rows = new Map<string, CustomerListEntry>();
-  for (const r of current) {
-    rows.set(String(r.id), {
-      id: String(r.id),
-      streamId: String(r.stream_id),
-      name: String(r.name),
-      street: String(r.street),
-      city: String(r.city),
-      region: (r.region as string | null) ?? null,
-      postalCode: (r.postal_code as string | null) ?? null,
-      country: (r.country as string | null) ?? null,
-      status: r.status as CustomerListEntry["status"],
-      version: Number(r.version),
-      registeredAt: isoOf(r.registered_at),
-      updatedAt: isoOf(r.updated_at),
-    });
-  }
-  const changed: CustomerListEntry[] = [];
-  for (const [id, group] of groups) {
-    const before = rows.get(id) ?? null;
+/** customer_list rows from the batch's events of each customer (see applyKeyed). */
+const customerListFold: KeyedFold<CustomerListEntry> = {
+  select: `id::text as id, stream_id, name, street, city, region, postal_code, country, status, version,
+           registered_at, updated_at`,
+  fromStored: (r) => ({
+    id: String(r.id),
+    streamId: String(r.stream_id),
+    name: String(r.name),
+    street: String(r.street),
+    city: String(r.city),
+    region: (r.region as string | null) ?? null,
+    postalCode: (r.postal_code as string | null) ?? null,
+    country: (r.country as string | null) ?? null,
+    status: r.status as CustomerListEntry["status"],
+    version: Number(r.version),
+    registeredAt: isoOf(r.registered_at),
+    updatedAt: isoOf(r.updated_at),
+  }),
+  fold(id, before, events) {
     let row = before;
-    for (const event of group) row = evolveCustomerListEntry(row, id, event);
-    if (row && row !== before) changed.push(row);
-  }
-  if (!changed.length) return;
-  // One statement for the whole batch. `where t.version < excluded.version` keeps a replayed batch
-  // from moving a row backwards even if it raced past the fold above.
-  await tx.execute(sql`
-    insert into ${t} as t (${columns})
-    select r.id, r.stream_id, r.name, r.street, r.city, lower(r.city), r.region, r.postal_code, r.country,
-           r.status, r.version, r.registered_at, r.updated_at
-    from jsonb_to_recordset(${jsonParam(
-      changed.map((r) => ({
-        id: r.id,
-        stream_id: r.streamId,
-        name: r.name,
-        street: r.street,
-        city: r.city,
-        region: r.region,
-        postal_code: r.postalCode,
-        country: r.country,
-        status: r.status,
-        version: r.version,
-        registered_at: r.registeredAt,
-        updated_at: r.updatedAt,
-      })),
-    )}::text::jsonb) as r(id uuid, stream_id text, name text, street text, city text, region text,
-                          postal_code text, country text, status text, version bigint,
-                          registered_at timestamptz, updated_at timestamptz)
-    on conflict (id) do update set
-      stream_id = excluded.stream_id, name = excluded.name, street = excluded.street, city = excluded.city,
-      city_key = excluded.city_key, region = excluded.region, postal_code = excluded.postal_code,
-      country = excluded.country, status = excluded.status, version = excluded.version,
-      registered_at = excluded.registered_at, updated_at = excluded.updated_at
-    where t.version < excluded.version`);
+    for (const event of events) row = evolveCustomerListEntry(row, id, event);
+    return { row };
+  },
+};
+
+type Prepared = PreparedKeyed<CustomerListEntry, never>;
+
+const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(customerListTable, customerListFold, groupByCustomer(events));
+
+async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
+  await applyKeyed(tx, table, customerListTable, customerListFold, prepared ?? prepare(events));
 }
 
 /** One row per customer: filterable by city (city_key = lower(city)) and status, sortable by name. */
-export const customerListProjection: Projection = {
+export const customerListProjection: Projection<Prepared> = {
   name: "customer_list",
   tables: ["customer_list"],
   canHandle: CUSTOMER_EVENT_TYPES,
+  prepare,
   apply,
 };

@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
-import { query, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import { addressText, CUSTOMER_EVENT_TYPES, groupByCustomer, nameOf, newAddressOf, warnSkipped } from "./customer-row";
-import { jsonParam, type Projection, type TableResolver } from "./types";
+import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
+import type { Projection, TableResolver } from "./types";
 
 /** What the search row is built from: the name and the address as one line of text. */
 export interface CustomerSearchEntry {
@@ -43,45 +43,51 @@ export function evolveCustomerSearchEntry(
   return next;
 }
 
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver) {
-  const groups = groupByCustomer(events);
-  if (!groups.size) return;
-  const t = table("customer_search");
-  const current = await query<{ id: string; stream_id: string; name: string; address: string; version: number | string }>(
-    tx,
-    sql`select id::text as id, stream_id, name, address, version from ${t}
-        where id in (select value::uuid from jsonb_array_elements_text(${jsonParam([...groups.keys()])}::text::jsonb))`,
-  );
-  const rows = new Map<string, CustomerSearchEntry>(
-    current.map((r) => [r.id, { id: r.id, streamId: r.stream_id, name: r.name, address: r.address, version: Number(r.version) }]),
-  );
-  const changed: CustomerSearchEntry[] = [];
-  for (const [id, group] of groups) {
-    const before = rows.get(id) ?? null;
+/**
+ * customer_search as the row writer sees it. 'simple' configuration: no stemming or stop words,
+ * so names in any language and partial words (prefix queries, `to_tsquery('simple', 'ali:*')`)
+ * match as typed. Name ranks above address.
+ */
+const customerSearchTable: RowTable<CustomerSearchEntry> = {
+  table: "customer_search",
+  key: "id",
+  fields: { id: "uuid", stream_id: "text", name: "text", address: "text", version: "bigint" },
+  computed: {
+    document: "setweight(to_tsvector('simple', r.name), 'A') || setweight(to_tsvector('simple', r.address), 'B')",
+  },
+  properties: { stream_id: "streamId" },
+  guard: "t.version < r.version",
+};
+
+const customerSearchFold: KeyedFold<CustomerSearchEntry> = {
+  select: "id::text as id, stream_id, name, address, version",
+  fromStored: (r) => ({
+    id: String(r.id),
+    streamId: String(r.stream_id),
+    name: String(r.name),
+    address: String(r.address),
+    version: Number(r.version),
+  }),
+  fold(id, before, events) {
     let row = before;
-    for (const event of group) row = evolveCustomerSearchEntry(row, id, event);
-    if (row && row !== before) changed.push(row);
-  }
-  if (!changed.length) return;
-  // 'simple' configuration: no stemming or stop words, so names in any language and partial
-  // words (prefix queries, `to_tsquery('simple', 'ali:*')`) match as typed. Name ranks above address.
-  await tx.execute(sql`
-    insert into ${t} as t (id, stream_id, name, address, version, document)
-    select r.id, r.stream_id, r.name, r.address, r.version,
-           setweight(to_tsvector('simple', r.name), 'A') || setweight(to_tsvector('simple', r.address), 'B')
-    from jsonb_to_recordset(${jsonParam(
-      changed.map((r) => ({ id: r.id, stream_id: r.streamId, name: r.name, address: r.address, version: r.version })),
-    )}::text::jsonb) as r(id uuid, stream_id text, name text, address text, version bigint)
-    on conflict (id) do update set
-      stream_id = excluded.stream_id, name = excluded.name, address = excluded.address,
-      version = excluded.version, document = excluded.document
-    where t.version < excluded.version`);
+    for (const event of events) row = evolveCustomerSearchEntry(row, id, event);
+    return { row };
+  },
+};
+
+type Prepared = PreparedKeyed<CustomerSearchEntry, never>;
+
+const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(customerSearchTable, customerSearchFold, groupByCustomer(events));
+
+async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
+  await applyKeyed(tx, table, customerSearchTable, customerSearchFold, prepared ?? prepare(events));
 }
 
 /** Full-text search over name (weight A) and address (weight B). */
-export const customerSearchProjection: Projection = {
+export const customerSearchProjection: Projection<Prepared> = {
   name: "customer_search",
   tables: ["customer_search"],
   canHandle: CUSTOMER_EVENT_TYPES,
+  prepare,
   apply,
 };

@@ -1,5 +1,16 @@
-/** No projection of that name is registered. Maps to HTTP 404 `not_found`. */
+/**
+ * No projection of that name is registered. Maps to HTTP 404 `not_found`.
+ *
+ * `instanceof` by code and name, not by class identity, as the store's errors do
+ * (lib/eventstore/errors.ts): inside Next the app singleton's runtime comes from the
+ * instrumentation bundle, whose copy of this class is not the one a route imports. The name is
+ * part of the test because other errors share the `not_found` code.
+ */
 export class ProjectionNotFoundError extends Error {
+  static [Symbol.hasInstance] = (value: unknown) =>
+    value instanceof Error &&
+    (value as { code?: unknown }).code === "not_found" &&
+    value.name === "ProjectionNotFoundError";
   readonly code = "not_found" as const;
   constructor(readonly projection: string) {
     super(`No projection named ${JSON.stringify(projection)}`);

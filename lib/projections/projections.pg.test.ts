@@ -175,6 +175,49 @@ await describePostgres("projections under concurrency", () => {
     await assertMatchesReplay(t.database, store);
   });
 
+  it("status says stopped as soon as the last worker exits or dies, and running while one follows", async () => {
+    const url = t.url!;
+    await writeLoad(store, { writers: 2, opsPerWriter: 10, seed: 8 });
+    const states = async () => Object.fromEntries((await observer.status()).map((s) => [s.name, `${s.status}/${s.runners}`]));
+    const all = (state: string) => Object.fromEntries(observer.names.map((name) => [name, state]));
+    // Nobody runs them; a rebuild asked for meanwhile waits, stopped, with its progress shown.
+    assert.deepEqual(await states(), all("stopped/0"));
+    await observer.rebuild("city_totals");
+    const waiting = (await observer.status()).find((s) => s.name === "city_totals")!;
+    assert.equal(waiting.status, "stopped");
+    assert.equal(waiting.rebuild?.processed, 0);
+
+    // A worker announces itself before it says "following"; two are counted as two.
+    const first = await startWorker(url);
+    await caughtUp(observer, store);
+    const second = await startWorker(url);
+    assert.deepEqual(await states(), all("running/2"));
+    // A clean exit withdraws at once.
+    await stopWorker(second);
+    assert.deepEqual(await states(), all("running/1"));
+    await stopWorker(first);
+    assert.deepEqual(await states(), all("stopped/0"));
+
+    // A killed worker's locks go with its connections, as soon as PostgreSQL sees them close.
+    const victim = await startWorker(url);
+    assert.deepEqual(await states(), all("running/1"));
+    await stopWorker(victim, "SIGKILL");
+    let after = await states();
+    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(all("stopped/0")); i++) {
+      await sleep(50);
+      after = await states();
+    }
+    assert.deepEqual(after, all("stopped/0"));
+    // The rebuild was done by the workers; nothing is left half-built.
+    assert.ok((await observer.status()).every((s) => !s.rebuild));
+
+    // In a process that goes on (its pool stays open), stopping the runner withdraws it too.
+    const local = await startProjections(t.database, store, { inProcess: true, runner: { log: quietLog } });
+    assert.deepEqual(await states(), all("running/1"));
+    await local.stop();
+    assert.deepEqual(await states(), all("stopped/0"));
+  });
+
   it("a rebuild during writes ends equal to a replay, and readers never see fewer customers than before", async () => {
     const runtime = await startProjections(t.database, store, {
       inProcess: true,

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { query, type Database, type Db } from "@/db/client";
 import { compareCursors, EventStore, type GlobalCursor, type RecordedEvent } from "@/lib/eventstore";
 import { describeError } from "./errors";
-import { createShadowTable, shadowCheckpointOf, shadowTableOf, swapInShadowTable } from "./shadow";
+import { createShadowTable, indexShadowTable, shadowCheckpointOf, shadowTableOf, swapInShadowTable } from "./shadow";
 import { Signal } from "./signal";
 import type { Projection, TableResolver } from "./types";
 
@@ -17,11 +17,31 @@ export const CHECKPOINTS_CHANNEL = "ledger_checkpoints";
 
 /** First key of the two-key advisory locks that give one runner at a time a checkpoint. */
 const LOCK_NAMESPACE = 727_002;
+/**
+ * First key of the shared, session-level advisory locks by which a running runner says "I follow
+ * this projection" (second key: hashtext of the projection's name), held on a connection of its
+ * own for as long as it runs. PostgreSQL drops them the moment that session ends, cleanly or
+ * not, so status() can tell at once that nobody follows a projection any more.
+ */
+export const PRESENCE_NAMESPACE = 727_003;
+
+/** A postgres.js connection reserved from the pool (`sql.reserve()`). */
+interface ReservedConnection {
+  unsafe(text: string, params?: unknown[]): PromiseLike<unknown>;
+  release(): void;
+}
 
 export interface RunnerOptions {
-  /** Events read per transaction. */
+  /** Events read per transaction while following the log (default 500). */
   batchSize?: number;
-  /** Events read per transaction while filling a rebuild's shadow tables (nobody reads them yet). */
+  /**
+   * Events read per transaction while catching up, i.e. after a full batch: fewer, larger
+   * transactions, and more of a customer's events folded in memory into one row write (default
+   * 10,000, the most readAll returns; or `batchSize` when that is given, so that a caller asking
+   * for small batches gets small batches).
+   */
+  catchUpBatchSize?: number;
+  /** Events read per transaction while filling a rebuild's shadow tables (default: `catchUpBatchSize`). */
   rebuildBatchSize?: number;
   /** Safety-net polling interval; notifications normally wake the runner at once. */
   pollMs?: number;
@@ -65,6 +85,17 @@ interface Target {
   retryAt: number;
   /** After a failed batch: one event per transaction up to here, to find the failing event. */
   singleUntil: GlobalCursor | null;
+  /** The last batch was full: more is waiting, so read `catchUpBatchSize` at a time. */
+  behind: boolean;
+  /** The next batch, read (and prepared) while the current one is written. */
+  ahead: { key: string; batch: Promise<Batch | null> } | null;
+}
+
+/** A batch of the log for one projection: all events read, those it handles, its prepared work. */
+interface Batch {
+  events: RecordedEvent[];
+  relevant: RecordedEvent[];
+  prepared: unknown;
 }
 
 interface Lane {
@@ -85,14 +116,21 @@ interface TickResult {
   pending?: boolean;
 }
 
-/** Batches kept for the other projections of the runner to reuse. */
-const RECENT_READS = 12;
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_CATCH_UP_BATCH_SIZE = 10_000;
+
+/** Events (in batches) kept for the other projections of the runner to reuse. */
+const RECENT_READS_EVENTS = 20_000;
+
+/** Longest back-off after a failure that happened before any event was read (the database's). */
+const DATABASE_RETRY_MAX_MS = 2000;
 
 /** Re-poll schedule for held-back events: 5, 10, 20 … 200 ms. */
 const PENDING_FIRST_MS = 5;
 const PENDING_MAX_MS = 200;
 
 const identifier = (name: string) => sql`${sql.identifier(name)}`;
+const readKey = (after: GlobalCursor, limit: number) => `${after.transactionId}_${after.position}/${limit}`;
 
 /**
  * Follows the global log for a set of projections. For each projection, one transaction per
@@ -116,7 +154,14 @@ export class ProjectionRunner {
   private loops: Promise<void>[] = [];
   private unlisten: (() => Promise<void>)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
+  /** PostgreSQL: the connection holding this runner's presence locks (see PRESENCE_NAMESPACE). */
+  private presence: ReservedConnection | undefined;
+  /** Presence work in flight, chained so that stop() can wait for it before letting go. */
+  private presenceWork: Promise<void> = Promise.resolve();
   private readonly recentReads = new Map<string, RecordedEvent[]>();
+  private recentReadsEvents = 0;
+  /** Reads started ahead, while the previous batch is applied (PostgreSQL, catching up). */
+  private readonly readsAhead = new Map<string, Promise<RecordedEvent[]>>();
 
   constructor(
     private readonly database: Database,
@@ -124,9 +169,11 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.db = database.db;
+    const catchUpBatchSize = options.catchUpBatchSize ?? options.batchSize ?? DEFAULT_CATCH_UP_BATCH_SIZE;
     this.options = {
-      batchSize: options.batchSize ?? 500,
-      rebuildBatchSize: options.rebuildBatchSize ?? 1000,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      catchUpBatchSize: Math.max(catchUpBatchSize, options.batchSize ?? 0),
+      rebuildBatchSize: options.rebuildBatchSize ?? catchUpBatchSize,
       pollMs: options.pollMs ?? 1000,
       retryInitialMs: options.retryInitialMs ?? 500,
       retryMaxMs: options.retryMaxMs ?? 30_000,
@@ -152,6 +199,8 @@ export class ProjectionRunner {
         failures: 0,
         retryAt: 0,
         singleUntil: null,
+        behind: false,
+        ahead: null,
       });
       return { projection, live: target(false), shadow: target(true), shadowKnown: true, pendingDelayMs: 0, signal: new Signal() };
     });
@@ -193,6 +242,7 @@ export class ProjectionRunner {
       }
     }
     if (this.database.kind === "postgres") {
+      await this.announce();
       this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs);
       this.heartbeat.unref();
       void this.beat();
@@ -207,7 +257,11 @@ export class ProjectionRunner {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.wake();
     await Promise.allSettled(this.loops);
+    await Promise.allSettled(this.readsAhead.values());
+    this.readsAhead.clear();
+    for (const lane of this.lanes) lane.live.ahead = lane.shadow.ahead = null;
     for (const unlisten of this.unlisten.splice(0)) await unlisten().catch(() => {});
+    await this.withdraw();
     this.running = false;
   }
 
@@ -301,7 +355,13 @@ export class ProjectionRunner {
   private async advance(
     target: Target,
   ): Promise<{ progressed: boolean; caughtUp?: boolean; shadowExists?: boolean; missing?: boolean; pending?: boolean }> {
-    const limit = target.singleUntil ? 1 : target.rebuild ? this.options.rebuildBatchSize : this.options.batchSize;
+    const limit = target.singleUntil
+      ? 1
+      : target.rebuild
+        ? this.options.rebuildBatchSize
+        : target.behind
+          ? this.options.catchUpBatchSize
+          : this.options.batchSize;
     const outcome = await this.step(target, limit);
     switch (outcome.kind) {
       case "missing":
@@ -310,9 +370,11 @@ export class ProjectionRunner {
         return { progressed: false };
       case "idle":
         if (target.failures) this.recovered(target);
+        target.behind = false;
         return { progressed: false, caughtUp: true, shadowExists: outcome.shadowExists, pending: outcome.pending };
       case "applied": {
         if (target.failures) this.recovered(target);
+        target.behind = outcome.full;
         if (target.singleUntil && compareCursors(outcome.last, target.singleUntil) >= 0) target.singleUntil = null;
         this.options.onBatch?.({
           projection: target.projection.name,
@@ -332,10 +394,11 @@ export class ProjectionRunner {
         }
         const event = outcome.read[0];
         target.failures++;
-        const backoff = Math.min(
-          this.options.retryMaxMs,
-          this.options.retryInitialMs * 2 ** Math.min(target.failures - 1, 20),
-        );
+        // No event read: the database failed us (no free connection, a restart, a lost link), not
+        // the projection. Retry at least every few seconds, so that a moment of saturation does
+        // not leave the projection asleep for half a minute after the database is back.
+        const cap = event ? this.options.retryMaxMs : Math.min(this.options.retryMaxMs, DATABASE_RETRY_MAX_MS);
+        const backoff = Math.min(cap, this.options.retryInitialMs * 2 ** Math.min(target.failures - 1, 20));
         target.retryAt = Date.now() + backoff;
         const message = describeError(outcome.error);
         this.options.log.error(
@@ -361,9 +424,14 @@ export class ProjectionRunner {
     try {
       return await this.db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
+        // Asynchronous commit for this transaction only: read tables are derived data. A server
+        // crash may lose the last fraction of a second of batches, rows and checkpoint together
+        // (a commit is atomic either way), and the projector applies them again; in exchange a
+        // batch does not wait for its WAL to reach the disk.
         const [lock] = await query<{ locked: boolean }>(
           tx,
-          sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${target.checkpoint})) as locked`,
+          sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${target.checkpoint})) as locked,
+                     set_config('synchronous_commit', 'off', true)`,
         );
         if (!lock.locked) return { kind: "busy" };
         // Read under the lock (a separate statement, so a fresh snapshot on PostgreSQL): it
@@ -378,7 +446,7 @@ export class ProjectionRunner {
         const checkpoint = rows.find((r) => r.name === target.checkpoint);
         if (!checkpoint) return { kind: "missing" };
         const after: GlobalCursor = { transactionId: checkpoint.transaction_id, position: Number(checkpoint.position) };
-        const events = await this.read(tx, after, limit);
+        const { events, relevant, prepared } = await this.readBatch(target, tx, after, limit);
         if (events.length === 0) {
           if (checkpoint.status === "failed") {
             await tx.execute(sql`update projection_checkpoints set status = ${target.rebuild ? "rebuilding" : "running"},
@@ -394,8 +462,17 @@ export class ProjectionRunner {
           return { kind: "idle", shadowExists, pending: Boolean(pending?.pending) };
         }
         read = events;
-        const relevant = events.filter((event) => target.handles.has(event.type));
-        if (relevant.length) await target.projection.apply(tx, relevant, target.table);
+        // More is probably waiting: read (and prepare) the next batch on another connection while
+        // this one is applied and committed (the next transaction checks its cursor first).
+        if (events.length === limit && !target.singleUntil) {
+          const end = events[events.length - 1];
+          this.readAhead(
+            target,
+            { transactionId: end.transactionId, position: end.position },
+            target.rebuild ? this.options.rebuildBatchSize : this.options.catchUpBatchSize,
+          );
+        }
+        if (relevant.length) await target.projection.apply(tx, relevant, target.table, prepared);
         const last = events[events.length - 1];
         const info: BatchInfo = {
           projection: target.projection.name,
@@ -436,18 +513,79 @@ export class ProjectionRunner {
    * The store's follower-safe read, on this transaction, shared between the projections of this
    * runner: they usually sit at the same cursor, and a read result may be reused because it is a
    * prefix of any later read from the same cursor (every event in it belongs to a transaction
-   * that had ended; anything that becomes readable later comes after it in the order).
+   * that had ended; anything that becomes readable later comes after it in the order). A batch
+   * read ahead (readAhead) is used by the same argument.
    */
-  private async read(tx: Db, after: GlobalCursor, limit: number): Promise<RecordedEvent[]> {
-    const key = `${after.transactionId}_${after.position}/${limit}`;
-    const cached = this.recentReads.get(key);
-    if (cached) return cached;
-    const { events } = await new EventStore(tx, {}).readAll({ after, limit });
-    if (events.length > 0) {
-      this.recentReads.set(key, events);
-      if (this.recentReads.size > RECENT_READS) this.recentReads.delete(this.recentReads.keys().next().value!);
+  private async readBatch(target: Target, tx: Db, after: GlobalCursor, limit: number): Promise<Batch> {
+    const key = readKey(after, limit);
+    const ahead = target.ahead;
+    target.ahead = null;
+    if (ahead?.key === key) {
+      this.readsAhead.delete(key);
+      // Empty, it says nothing (held back then, maybe readable now): read again.
+      const batch = await ahead.batch;
+      if (batch) {
+        this.remember(key, batch.events);
+        return batch;
+      }
     }
-    return events;
+    let events = this.recentReads.get(key);
+    if (!events) {
+      events = (await new EventStore(tx, {}).readAll({ after, limit })).events;
+      this.remember(key, events);
+    }
+    return { events, relevant: events.filter((event) => target.handles.has(event.type)), prepared: undefined };
+  }
+
+  /**
+   * Start reading the batch after `after` now, outside any transaction, and prepare it
+   * (Projection.prepare) as soon as it arrives: while the current batch is being written, the
+   * database and this process work at the same time. PostgreSQL only: PGlite has one connection,
+   * which the running transaction holds.
+   */
+  private readAhead(target: Target, after: GlobalCursor, limit: number) {
+    if (this.database.kind !== "postgres" || this.stopping) return;
+    const key = readKey(after, limit);
+    let events = this.readsAhead.get(key);
+    if (!events) {
+      const cached = this.recentReads.get(key);
+      events = cached
+        ? Promise.resolve(cached)
+        : new EventStore(this.db, {}).readAll({ after, limit }).then(
+            (page) => page.events,
+            () => [] as RecordedEvent[],
+          );
+      this.readsAhead.set(key, events);
+      // Shared by the projections at the same cursor; drop the oldest if they pile up (a lane failed).
+      if (this.readsAhead.size > this.lanes.length * 2) this.readsAhead.delete(this.readsAhead.keys().next().value!);
+    }
+    const { projection, handles } = target;
+    const batch = events.then((read): Batch | null => {
+      if (!read.length) return null;
+      const relevant = read.filter((event) => handles.has(event.type));
+      let prepared: unknown;
+      try {
+        prepared = relevant.length && projection.prepare ? projection.prepare(relevant) : undefined;
+      } catch {
+        prepared = undefined; // apply prepares again, and fails there, with the failure policy.
+      }
+      return { events: read, relevant, prepared };
+    });
+    target.ahead = { key, batch };
+  }
+
+  private remember(key: string, events: RecordedEvent[]) {
+    // Only other projections of this runner could reuse it.
+    if (this.lanes.length > 1 && events.length > 0 && !this.recentReads.has(key)) {
+      this.recentReads.set(key, events);
+      this.recentReadsEvents += events.length;
+      // Bounded in events, so that memory stays flat however long the log (big catch-up batches).
+      for (const [oldest, batch] of this.recentReads) {
+        if (this.recentReadsEvents <= RECENT_READS_EVENTS || oldest === key) break;
+        this.recentReads.delete(oldest);
+        this.recentReadsEvents -= batch.length;
+      }
+    }
   }
 
   private async recordFailure(target: Target, message: string, position: number | null) {
@@ -466,6 +604,24 @@ export class ProjectionRunner {
     const { projection } = lane;
     const shadowName = shadowCheckpointOf(projection.name);
     try {
+      // First the shadow's other indexes, built in one go now that it holds the whole log (cheaper
+      // than keeping them up to date row by row); in a transaction of its own, under the shadow's
+      // lock only, so that readers of the live tables wait for nothing meanwhile.
+      const indexed = await this.db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        const [lock] = await query<{ locked: boolean }>(
+          tx,
+          sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${shadowName})) as locked`,
+        );
+        if (!lock.locked) return "busy" as const;
+        const [exists] = await query(tx, sql`select 1 from projection_checkpoints where name = ${shadowName}`);
+        if (!exists) return "missing" as const;
+        let built = 0;
+        for (const table of projection.tables) built += await indexShadowTable(tx, table);
+        if (built) this.options.log.log(`[projections] ${projection.name}: rebuild caught up, built ${built} index(es) on its tables`);
+        return "indexed" as const;
+      });
+      if (indexed !== "indexed") return indexed;
       const result = await this.db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
         // Do not queue behind a long reader holding the live table: give up and retry later.
@@ -523,8 +679,63 @@ export class ProjectionRunner {
     }
   }
 
-  /** "I am alive" for status(): touched by every runner, busy or idle. */
+  /**
+   * Take this runner's presence locks (PostgreSQL), or take them again if their connection was
+   * lost: on a reserved connection, a shared session lock per projection, only those not held yet.
+   */
+  private announce(): Promise<void> {
+    this.presenceWork = this.presenceWork.then(async () => {
+      if (this.stopping) return;
+      const client = (this.db as unknown as { $client?: { reserve?: () => Promise<ReservedConnection> } }).$client;
+      if (typeof client?.reserve !== "function") return;
+      const names = JSON.stringify(this.lanes.map((lane) => lane.projection.name));
+      try {
+        this.presence ??= await client.reserve();
+        await this.presence.unsafe(
+          `select pg_advisory_lock_shared(${PRESENCE_NAMESPACE}, hashtext(name))
+           from jsonb_array_elements_text($1::text::jsonb) as name
+           where not exists (select 1 from pg_locks where pid = pg_backend_pid() and locktype = 'advisory'
+             and classid = ${PRESENCE_NAMESPACE}::oid and objid = hashtext(name)::oid and objsubid = 2)`,
+          [names],
+        );
+      } catch (error) {
+        // Status shows "stopped" until the next heartbeat manages it; projecting goes on regardless.
+        this.options.log.warn(`[projections] cannot announce this runner (status may say stopped): ${describeError(error)}`);
+        const lost = this.presence;
+        this.presence = undefined;
+        if (lost) {
+          // Never hand a connection back to the pool with some of these locks still on it.
+          await Promise.resolve(lost.unsafe("select pg_advisory_unlock_all()")).catch(() => {});
+          try {
+            lost.release();
+          } catch {
+            // A broken connection: the pool replaces it.
+          }
+        }
+      }
+    });
+    return this.presenceWork;
+  }
+
+  /** Let go of the presence locks (clean stop): status says "stopped" from now on if nobody else runs. */
+  private withdraw(): Promise<void> {
+    this.presenceWork = this.presenceWork.then(async () => {
+      const presence = this.presence;
+      this.presence = undefined;
+      if (!presence) return;
+      try {
+        await presence.unsafe("select pg_advisory_unlock_all()");
+      } catch {
+        // The session is gone, and its locks with it.
+      }
+      presence.release();
+    });
+    return this.presenceWork;
+  }
+
+  /** "I am alive" for status(): touched by every runner, busy or idle; and presence re-taken if lost. */
   private async beat(): Promise<void> {
+    await this.announce();
     const names = this.lanes.flatMap((lane) => [lane.projection.name, shadowCheckpointOf(lane.projection.name)]);
     try {
       await this.db.execute(sql`update projection_checkpoints set heartbeat_at = now()

@@ -6,6 +6,10 @@ import { query, type Db } from "@/db/client";
  * transaction. Names: `<table>__rebuild` for the table, `<index>__rb` for its indexes and
  * constraints until the swap gives them back their live names (so the schema after a rebuild is
  * exactly the migrated one, and later migrations find the indexes they expect).
+ *
+ * A shadow starts with its keys only (primary key, unique and exclusion constraints, unique
+ * indexes: the projection's writes rely on them); its other indexes are built in one go once it has caught up
+ * (indexShadowTable), which costs a fraction of maintaining them row by row through the whole log.
  */
 export const SHADOW_SUFFIX = "__rebuild";
 export const shadowTableOf = (table: string) => `${table}${SHADOW_SUFFIX}`;
@@ -14,11 +18,11 @@ const TEMP_INDEX_SUFFIX = "__rb";
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** (Re)create the empty shadow of `table`: same columns, defaults, checks, keys and indexes. */
+/** (Re)create the empty shadow of `table`: same columns, defaults, checks and keys; indexes later. */
 export async function createShadowTable(tx: Db, table: string): Promise<void> {
   const shadow = shadowTableOf(table);
   await tx.execute(sql.raw(`drop table if exists ${ident(shadow)}`));
-  // Everything but indexes: those are created below under names we can rename back at the swap.
+  // Everything but indexes: keys are added below, under names we can rename back at the swap.
   await tx.execute(
     sql.raw(
       `create table ${ident(shadow)} (like ${ident(table)} including defaults including constraints ` +
@@ -33,19 +37,34 @@ export async function createShadowTable(tx: Db, table: string): Promise<void> {
   for (const c of constraints) {
     await tx.execute(sql.raw(`alter table ${ident(shadow)} add constraint ${ident(c.name + TEMP_INDEX_SUFFIX)} ${c.def}`));
   }
-  const indexes = await query<{ name: string; def: string }>(
+  // Unique indexes are keys too (an `on conflict` may name their columns): now, not later.
+  await indexShadowTable(tx, table, { uniqueOnly: true });
+}
+
+/**
+ * Give the shadow of `table` the live table's other indexes (those no constraint owns), under
+ * their temporary names; the ones it already has are left alone, so this is cheap once done.
+ * Returns how many it built. Run with the shadow's checkpoint lock held (no batch writes it).
+ */
+export async function indexShadowTable(tx: Db, table: string, options: { uniqueOnly?: boolean } = {}): Promise<number> {
+  const shadow = shadowTableOf(table);
+  const missing = await query<{ name: string; def: string }>(
     tx,
     sql`select ic.relname as name, pg_get_indexdef(i.indexrelid) as def
         from pg_index i join pg_class ic on ic.oid = i.indexrelid
         where i.indrelid = ${table}::regclass
           and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+          and (i.indisunique or not ${options.uniqueOnly ?? false})
+          and not exists (select 1 from pg_class s where s.relname = ic.relname || ${TEMP_INDEX_SUFFIX}
+                            and s.relnamespace = ic.relnamespace)
         order by ic.relname`,
   );
-  for (const index of indexes) {
+  for (const index of missing) {
     const match = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( .*)$/s.exec(index.def);
     if (!match) throw new Error(`Cannot copy index definition: ${index.def}`);
     await tx.execute(sql.raw(`${match[1]}${ident(index.name + TEMP_INDEX_SUFFIX)}${match[3]}${ident(shadow)}${match[5]}`));
   }
+  return missing.length;
 }
 
 /**
@@ -56,6 +75,9 @@ export async function createShadowTable(tx: Db, table: string): Promise<void> {
  */
 export async function swapInShadowTable(tx: Db, table: string): Promise<void> {
   const shadow = shadowTableOf(table);
+  // Normally done already (the runner indexes a caught-up shadow before it swaps); never swap in a
+  // table without its indexes.
+  await indexShadowTable(tx, table);
   await tx.execute(sql.raw(`drop table ${ident(table)}`));
   await tx.execute(sql.raw(`alter table ${ident(shadow)} rename to ${ident(table)}`));
   const constraints = await query<{ name: string }>(

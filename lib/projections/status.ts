@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
+import { PRESENCE_NAMESPACE } from "./runner";
 import { shadowCheckpointOf } from "./shadow";
 import type { Projection } from "./types";
 
@@ -7,8 +8,11 @@ import type { Projection } from "./types";
  * - `running`: following the log, caught up or a few events behind.
  * - `catching_up`: behind by at least a batch, or by more than a few seconds.
  * - `rebuilding`: a rebuild is filling the shadow tables (see `rebuild`); the live tables still serve.
- * - `failed`: stopped at `errorPosition` with `error`; retried with back-off, never skipped.
- * - `stopped`: nobody advances it (projectors off in this process and no worker heartbeat).
+ * - `failed`: stopped at `errorPosition` with `error`; retried with back-off, never skipped (as
+ *   long as a runner is alive: `runners`).
+ * - `stopped`: nobody advances it: no runner in this process, and on PostgreSQL no live runner
+ *   anywhere (none holds its presence lock; a runner that exits or dies drops it at once). A
+ *   rebuild nobody advances is `stopped` too, its progress still in `rebuild`.
  * - `idle`: the log is empty: nothing to project yet.
  */
 export type ProjectionState = "running" | "catching_up" | "rebuilding" | "failed" | "stopped" | "idle";
@@ -37,14 +41,14 @@ export interface ProjectionStatus {
   updatedAt: string | null;
   /** The runner (host:pid) that committed the last batch. */
   worker: string | null;
+  /** PostgreSQL: how many runners (in any process) follow it now. */
+  runners?: number;
   /** While a rebuild runs: events read into the shadow tables so far, of `total` (so far). */
   rebuild?: { processed: number; total: number; startedAt: string | null };
 }
 
 /** Counting lag stops here, to keep status cheap on a huge backlog. */
 export const LAG_CAP = 100_000;
-/** A heartbeat older than this means no runner is alive for the projection. */
-const HEARTBEAT_STALE_SECONDS = 20;
 const CATCHING_UP_SECONDS = 5;
 
 interface CheckpointRow {
@@ -59,7 +63,6 @@ interface CheckpointRow {
   updated_at: string | Date | null;
   worker: string | null;
   started_at: string | Date | null;
-  heartbeat_age: number | string | null;
 }
 
 async function behind(db: Db, row: { transaction_id: string; position: number | string }) {
@@ -80,8 +83,8 @@ const iso = (value: string | Date | null) => (value ? new Date(value).toISOStrin
 
 /**
  * The status of each projection, from the database (so it is right whichever process runs them).
- * `localRunner`: whether this process runs the projectors itself (then "stopped" is its own
- * state; otherwise workers' heartbeats decide).
+ * `localRunner`: whether this process runs the projectors itself (then it is not "stopped";
+ * otherwise the presence locks of live runners in other processes decide, on PostgreSQL).
  */
 export async function readStatuses(
   db: Db,
@@ -91,9 +94,10 @@ export async function readStatuses(
   const rows = await query<CheckpointRow>(
     db,
     sql`select name, transaction_id::text as transaction_id, position, events_applied, status, error, error_position,
-               failures, updated_at, worker, started_at, extract(epoch from now() - heartbeat_at) as heartbeat_age
+               failures, updated_at, worker, started_at
         from projection_checkpoints`,
   );
+  const runners = await liveRunners(db, projections);
   const byName = new Map(rows.map((r) => [r.name, r]));
   const [head] = await query<{ position: number | string | null }>(db, sql`select max(position) as position from events`);
   const headPosition = Number(head?.position ?? 0);
@@ -114,6 +118,8 @@ export async function readStatuses(
       updatedAt: iso(row?.updated_at ?? null),
       worker: row?.worker ?? null,
     };
+    if (runners) status.runners = runners.get(projection.name) ?? 0;
+    const alive = options.localRunner || (status.runners ?? 0) > 0;
     const failed = row?.status === "failed" ? row : shadow?.status === "failed" ? shadow : null;
     if (failed) {
       status.status = "failed";
@@ -125,18 +131,36 @@ export async function readStatuses(
       const remaining = await behind(db, shadow);
       const processed = Number(shadow.events_applied);
       status.rebuild = { processed, total: processed + remaining.lag, startedAt: iso(shadow.started_at) };
-      if (!failed) status.status = "rebuilding";
+      if (!failed) status.status = alive ? "rebuilding" : "stopped";
     }
     if (status.status === "running") {
-      const alive = (r: CheckpointRow | undefined) =>
-        r?.heartbeat_age !== null && r?.heartbeat_age !== undefined && Number(r.heartbeat_age) < HEARTBEAT_STALE_SECONDS;
-      if (!options.localRunner && !alive(row)) status.status = "stopped";
+      if (!alive) status.status = "stopped";
       else if (headPosition === 0) status.status = "idle";
       else if (lag >= (options.batchSize ?? 500) || lagSeconds > CATCHING_UP_SECONDS) status.status = "catching_up";
     }
     result.push(status);
   }
   return result;
+}
+
+/**
+ * PostgreSQL: for each projection, how many sessions of this database hold its presence lock
+ * (live runners, see PRESENCE_NAMESPACE). PGlite: null (one process; only `localRunner` counts).
+ */
+async function liveRunners(db: Db, projections: readonly Projection[]): Promise<Map<string, number> | null> {
+  if (!(db as unknown as { $client?: { reserve?: unknown } }).$client?.reserve) return null;
+  const rows = await query<{ name: string; runners: number | string }>(
+    db,
+    sql`with presence as materialized (
+          select objid from pg_locks
+          where locktype = 'advisory' and granted and objsubid = 2
+            and classid = ${sql.raw(String(PRESENCE_NAMESPACE))}::oid
+            and database = (select oid from pg_database where datname = current_database())
+        )
+        select value as name, (select count(*) from presence where objid = hashtext(value)::oid) as runners
+        from jsonb_array_elements_text(${JSON.stringify(projections.map((p) => p.name))}::text::jsonb)`,
+  );
+  return new Map(rows.map((r) => [r.name, Number(r.runners)]));
 }
 
 /**

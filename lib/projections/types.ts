@@ -22,17 +22,23 @@ export type TableResolver = (liveName: string) => SQL;
  * - Write only the tables listed in `tables` (a rebuild builds exactly those beside the live ones
  *   and swaps them in together).
  *
+ * Optional `prepare`: the part of a batch's work that needs no database (pure: the same events
+ * give the same result), which the runner may do ahead, while the previous batch is being written,
+ * and hands to `apply` as `prepared` (with the same events). Without it, or when the runner could
+ * not prepare ahead, `apply` gets `undefined` and does it all itself.
+ *
  * Adding a projection: write the module, add its tables in a migration, list it in
  * `projections` (lib/projections/index.ts). Nothing else changes.
  */
-export interface Projection {
+export interface Projection<Prepared = unknown> {
   /** Stable id, stored in projection_checkpoints. A new shape gets a new name (`_v2`). */
   readonly name: string;
   /** The live tables it owns and writes. */
   readonly tables: readonly string[];
   /** Event types it reads; the runner skips others (but its checkpoint moves past them). */
   readonly canHandle: readonly string[];
-  apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver): Promise<void>;
+  prepare?(events: readonly RecordedEvent[]): Prepared;
+  apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared): Promise<void>;
 }
 
 /** A JSON array parameter that both drivers send as jsonb (STACK.md trap 15). */

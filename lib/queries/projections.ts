@@ -14,8 +14,8 @@ export async function startRebuild(app: Pick<App, "projections">, name: string):
     await app.projections.rebuild(name);
     return true;
   } catch (error) {
-    // By name: the runtime may come from another bundle's copy of the class (see isError).
-    if (error instanceof ProjectionNotFoundError || (error instanceof Error && error.name === "ProjectionNotFoundError")) return false;
+    // instanceof matches another bundle's copy of the class too (ProjectionNotFoundError[Symbol.hasInstance]).
+    if (error instanceof ProjectionNotFoundError) return false;
     throw error;
   }
 }

@@ -1,0 +1,230 @@
+import { sql } from "drizzle-orm";
+import { query, type Db } from "@/db/client";
+import type { RecordedEvent } from "@/lib/eventstore";
+import { sqlErrorOf } from "@/lib/eventstore/errors";
+import type { TableResolver } from "./types";
+
+/**
+ * Set-based writes of a projection's keyed rows: a batch's changes go to the database as one
+ * statement per kind, whatever the number of events, with the rows as a single JSON parameter
+ * (`json_to_recordset`: both drivers send text, no array binding quirks). The projection folds its
+ * events in memory first, so each key is written once per batch, as of its last event.
+ *
+ * New rows are plain INSERTs, not `on conflict do update`: the projection knows which keys are
+ * new (it read them, in the same transaction, under its lock; or see applyKeyed), and a
+ * speculative insert costs about twice a plain one. Should a "new" key exist after all, the
+ * insert fails and nothing is half-written (applyKeyed retries those keys from their rows).
+ */
+export interface RowTable<Row> {
+  /** The live table name, resolved by the runner's TableResolver (live or rebuild shadow). */
+  table: string;
+  /** The key column, present in `fields`. */
+  key: string;
+  /** The columns written from each row, and their SQL types. */
+  fields: Readonly<Record<string, string>>;
+  /**
+   * The row's property for a column, where the names differ (`{ stream_id: "streamId" }`): rows
+   * are sent as they are (JSON.stringify), with no copy per row.
+   */
+  properties?: Readonly<Partial<Record<string, keyof Row & string>>>;
+  /** Columns computed in SQL from the row (`r."<property>"`), e.g. `{ city_key: "lower(r.city)" }`. */
+  computed?: Readonly<Record<string, string>>;
+  /**
+   * Extra condition on updates, over the stored row `t` and the new one `r`, e.g.
+   * `t.version < r.version`, so that a replayed batch never moves a row backwards.
+   */
+  guard?: string;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const texts = new WeakMap<object, ReturnType<typeof buildStatements>>();
+
+/** Statement texts for a RowTable (the table itself is resolved per call), built once. */
+function statements(spec: RowTable<never>) {
+  let built = texts.get(spec);
+  if (!built) texts.set(spec, (built = buildStatements(spec)));
+  return built;
+}
+
+function buildStatements(spec: RowTable<never>) {
+  const properties: Readonly<Record<string, string | undefined>> = spec.properties ?? {};
+  const columnNames = Object.keys(spec.fields);
+  const from = (column: string) => `r.${ident(properties[column] ?? column)}`;
+  const computed = Object.entries(spec.computed ?? {});
+  const recordset = columnNames.map((c) => `${ident(properties[c] ?? c)} ${spec.fields[c]}`).join(", ");
+  const columns = [...columnNames, ...computed.map(([c]) => c)].map(ident).join(", ");
+  const values = [...columnNames.map(from), ...computed.map(([, expression]) => expression)].join(", ");
+  const set = [
+    ...columnNames.filter((c) => c !== spec.key).map((c) => `${ident(c)} = ${from(c)}`),
+    ...computed.map(([c, e]) => `${ident(c)} = ${e}`),
+  ].join(", ");
+  const where = `t.${ident(spec.key)} = ${from(spec.key)}${spec.guard ? ` and ${spec.guard}` : ""}`;
+  return { recordset, columns, values, set, where };
+}
+
+/**
+ * Write `inserts` (keys not in the table) and `updates` (keys in it) of one batch. Each call is
+ * at most two statements.
+ */
+export async function writeRows<Row>(
+  tx: Db,
+  table: TableResolver,
+  spec: RowTable<Row>,
+  changes: { inserts: readonly Row[]; updates: readonly Row[] },
+): Promise<void> {
+  const s = statements(spec as RowTable<never>);
+  const t = table(spec.table);
+  if (changes.inserts.length) await insertJson(tx, table, spec, JSON.stringify(changes.inserts));
+  if (changes.updates.length) {
+    await tx.execute(sql`
+      update ${t} as t set ${sql.raw(s.set)}
+      from json_to_recordset(${JSON.stringify(changes.updates)}::text::json) as r(${sql.raw(s.recordset)})
+      where ${sql.raw(s.where)}`);
+  }
+}
+
+/** Insert rows given as a JSON array (of rows as they are, see RowTable.properties). */
+async function insertJson<Row>(tx: Db, table: TableResolver, spec: RowTable<Row>, records: string): Promise<void> {
+  const s = statements(spec as RowTable<never>);
+  await tx.execute(sql`
+    insert into ${table(spec.table)} (${sql.raw(s.columns)})
+    select ${sql.raw(s.values)}
+    from json_to_recordset(${records}::text::json) as r(${sql.raw(s.recordset)})`);
+}
+
+/** The stored rows of the given keys (uuid keys), as raw records. */
+export async function readRows<Record_ = Record<string, unknown>>(
+  tx: Db,
+  table: TableResolver,
+  spec: Pick<RowTable<unknown>, "table" | "key">,
+  columns: string,
+  keys: readonly string[],
+): Promise<Record_[]> {
+  if (!keys.length) return [];
+  return query<Record_>(
+    tx,
+    sql`select ${sql.raw(columns)} from ${table(spec.table)}
+        where ${sql.raw(ident(spec.key))} in (select value::uuid from json_array_elements_text(${JSON.stringify(keys)}::text::json))`,
+  );
+}
+
+/** How a projection turns a key's events of one batch into its row (pure). */
+export interface KeyedFold<Row, Extra = never> {
+  /** Columns to read a stored row back (select list), and the row they make. */
+  select: string;
+  fromStored(record: Record<string, unknown>): Row;
+  /**
+   * The row after these events (all of one key, in log order) from `before` (null: no row yet).
+   * Returns `before` itself when nothing changes. `extras`: whatever else the events cause (city
+   * totals: count changes), computed against `before` as well.
+   */
+  fold(id: string, before: Row | null, events: readonly RecordedEvent[]): { row: Row | null; extras?: Extra[] };
+}
+
+/** Fewer new keys than this in a batch are read like the others (a savepoint costs two round trips). */
+const SPECULATE_FROM = 32;
+
+interface FoldResult<Row, Extra> {
+  before: Row | null;
+  row: Row | null;
+  extras?: Extra[];
+}
+
+/**
+ * The part of applyKeyed that needs no database, done ahead if the runner can (Projection.prepare):
+ * the keys of the batch, and for keys whose events start with the first event of their stream
+ * (version 1: no row can exist yet), the folded rows and the JSON to insert them.
+ */
+export interface PreparedKeyed<Row, Extra> {
+  groups: ReadonlyMap<string, readonly RecordedEvent[]>;
+  known: string[];
+  fresh: string[];
+  freshResults: Map<string, FoldResult<Row, Extra>>;
+  freshInserts: string | null;
+}
+
+export function prepareKeyed<Row, Extra = never>(
+  spec: RowTable<Row>,
+  fold: KeyedFold<Row, Extra>,
+  groups: ReadonlyMap<string, readonly RecordedEvent[]>,
+): PreparedKeyed<Row, Extra> {
+  let fresh: string[] = [];
+  const known: string[] = [];
+  for (const [id, events] of groups) (events[0]?.version === 1 ? fresh : known).push(id);
+  if (fresh.length < SPECULATE_FROM) {
+    known.push(...fresh);
+    fresh = [];
+  }
+  const freshResults = new Map<string, FoldResult<Row, Extra>>();
+  const inserts: Row[] = [];
+  for (const id of fresh) {
+    const result = { before: null, ...fold.fold(id, null, groups.get(id)!) };
+    freshResults.set(id, result);
+    if (result.row) inserts.push(result.row);
+  }
+  return {
+    groups,
+    known,
+    fresh,
+    freshResults,
+    freshInserts: inserts.length ? JSON.stringify(inserts) : null,
+  };
+}
+
+/**
+ * Apply one batch to a keyed table: read the rows the batch touches, fold each key's events in
+ * memory, write each changed row once (writeRows). Returns the folds' extras.
+ *
+ * Keys whose events start with the first event of their stream have no row yet, so they are not
+ * read first: when a batch has many (a catch-up is mostly registrations), they are inserted
+ * straight away, inside a savepoint. Should one exist all the same (the log replayed over existing
+ * rows: a checkpoint deleted, say), the insert fails, is undone, and those keys are read and
+ * folded again from their stored rows, as duplicates are everywhere else: idempotent.
+ */
+export async function applyKeyed<Row, Extra = never>(
+  tx: Db,
+  table: TableResolver,
+  spec: RowTable<Row>,
+  fold: KeyedFold<Row, Extra>,
+  prepared: PreparedKeyed<Row, Extra>,
+): Promise<Extra[]> {
+  const { groups, fresh } = prepared;
+  const known = [...prepared.known];
+  const results = new Map<string, FoldResult<Row, Extra>>(prepared.freshResults);
+  const run = (ids: readonly string[], stored: ReadonlyMap<string, Row>) => {
+    for (const id of ids) {
+      const before = stored.get(id) ?? null;
+      results.set(id, { before, ...fold.fold(id, before, groups.get(id)!) });
+    }
+  };
+  const load = async (ids: readonly string[]) => {
+    const rows = await readRows<Record<string, unknown>>(tx, table, spec, fold.select, ids);
+    return new Map(rows.map((r) => [String(r[spec.key]), fold.fromStored(r)]));
+  };
+  const changes = (ids: readonly string[]) => {
+    const inserts: Row[] = [];
+    const updates: Row[] = [];
+    for (const id of ids) {
+      const { before, row } = results.get(id)!;
+      if (row && row !== before) (before ? updates : inserts).push(row);
+    }
+    return { inserts, updates };
+  };
+
+  run(known, await load(known));
+  if (prepared.freshInserts) {
+    try {
+      await tx.transaction(async (savepoint) =>
+        insertJson(savepoint as unknown as Db, table, spec, prepared.freshInserts!),
+      );
+    } catch (error) {
+      if (sqlErrorOf(error)?.code !== "23505") throw error;
+      // Rows exist for some of them after all: the savepoint is rolled back; do them the slow way.
+      run(fresh, await load(fresh));
+      known.push(...fresh);
+    }
+  }
+  await writeRows(tx, table, spec, changes(known));
+  return [...results.values()].flatMap((r) => r.extras ?? []);
+}
