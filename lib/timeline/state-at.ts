@@ -7,6 +7,9 @@ import { applyTracked, type Provenance, type Tracked } from "./provenance";
 
 /** The stream does not exist (or is not a customer stream, for state views). */
 export class StreamNotFoundError extends Error {
+  /** By name and code, not identity: Next may load this module more than once (one copy per bundle). */
+  static [Symbol.hasInstance] = (value: unknown) =>
+    value instanceof Error && (value as { code?: unknown }).code === "not_found" && value.name === "StreamNotFoundError";
   readonly code = "not_found" as const;
   constructor(readonly streamId: string) {
     super(`No stream ${JSON.stringify(streamId)}`);
@@ -16,6 +19,8 @@ export class StreamNotFoundError extends Error {
 
 /** A version outside 1…currentVersion was asked for. */
 export class VersionOutOfRangeError extends Error {
+  static [Symbol.hasInstance] = (value: unknown) =>
+    value instanceof Error && (value as { code?: unknown }).code === "version_out_of_range";
   readonly code = "version_out_of_range" as const;
   constructor(
     readonly streamId: string,
