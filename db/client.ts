@@ -59,6 +59,16 @@ export async function preparedQuery<T = Record<string, unknown>>(db: Db, text: s
   return query<T>(db, sql.join(chunks));
 }
 
+/**
+ * Whether statements sent with `preparedQuery` are planned once per connection (postgres.js) or on
+ * every call (PGlite, which keeps no statement cache). A long statement planned every time costs
+ * more than a call to a PL/pgSQL function, whose plans PL/pgSQL caches itself.
+ */
+export function cachesStatementPlans(db: Db): boolean {
+  const client = (db as unknown as { $client?: RawClient }).$client;
+  return Boolean(client && "unsafe" in client);
+}
+
 export interface PostgresOptions {
   url: string;
   max?: number;

@@ -114,12 +114,20 @@ export const lag: Scenario = {
         let failure: unknown;
         const t0 = performance.now();
         const one = async () => {
-          const free = pool.filter((c) => !probes.has(c.id));
+          // A customer with no append in flight or unseen: a few random draws, not a scan of the
+          // pool (a scan per append grew with the run and ate the CPU the projector needed).
+          let free: CustomerSketch | undefined;
+          if (pool.length > 0 && r.next() < 0.5) {
+            for (let tries = 0; tries < 8 && !free; tries++) {
+              const candidate = pool[r.int(pool.length)];
+              if (!probes.has(candidate.id)) free = candidate;
+            }
+          }
           let c: CustomerSketch;
           let expected: number | "no_stream";
           let event;
-          if (free.length > 0 && r.next() < 0.5) {
-            c = free[r.int(free.length)];
+          if (free) {
+            c = free;
             expected = c.version;
             event = changeCustomer(r, c);
           } else {

@@ -66,7 +66,8 @@ await describeEachDatabase("event store", (_kind, create) => {
       assert.equal(event.timestamp, result.events[0].timestamp);
     });
 
-    // Single events without a command id take the one-statement path; with one, ledger_append.
+    // On PostgreSQL, single events without a command id take the one-statement path; with one,
+    // ledger_append (on PGlite both take ledger_append).
     for (const path of ["one statement", "ledger_append"]) {
       const via = <T extends object>(options: T) =>
         path === "ledger_append" ? { ...options, commandId: `c-${uuidv7()}` } : options;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { preparedQuery, query, type Db } from "@/db/client";
+import { cachesStatementPlans, preparedQuery, query, type Db } from "@/db/client";
 import { commands, events, snapshots, streams } from "@/db/schema";
 import { decodeCursor, encodeCursor, START, type GlobalCursor } from "./cursor";
 import { InvalidAppendError, InvalidCursorError, sqlErrorOf, VersionConflictError } from "./errors";
@@ -47,7 +47,7 @@ export class EventStore {
       out_transaction_id: string | null;
     };
     try {
-      if (prepared.payload.length === 1 && options.commandId === undefined) {
+      if (prepared.payload.length === 1 && options.commandId === undefined && cachesStatementPlans(this.db)) {
         row = await this.appendOne(streamId, prepared.streamType, prepared.expected, prepared.payload[0]);
       } else {
         [row] = await preparedQuery<typeof row>(
@@ -102,7 +102,8 @@ export class EventStore {
    * compare-and-set on the stream row and the same insert as `ledger_append`, without the
    * function's PL/pgSQL and JSON unpacking, which cost a third of the throughput at 16 writers
    * (bench/explore/append-path.mts). No row back means the compare-and-set failed and nothing
-   * was written: a conflict, whose actual version is then looked up.
+   * was written: a conflict, whose actual version is then looked up. PostgreSQL only: PGlite
+   * would plan this statement on every call, which is slower than the function (bench: embedded).
    */
   private async appendOne(
     streamId: string,

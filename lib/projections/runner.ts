@@ -424,14 +424,9 @@ export class ProjectionRunner {
     try {
       return await this.db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
-        // Asynchronous commit for this transaction only: read tables are derived data. A server
-        // crash may lose the last fraction of a second of batches, rows and checkpoint together
-        // (a commit is atomic either way), and the projector applies them again; in exchange a
-        // batch does not wait for its WAL to reach the disk.
         const [lock] = await query<{ locked: boolean }>(
           tx,
-          sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${target.checkpoint})) as locked,
-                     set_config('synchronous_commit', 'off', true)`,
+          sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${target.checkpoint})) as locked`,
         );
         if (!lock.locked) return { kind: "busy" };
         // Read under the lock (a separate statement, so a fresh snapshot on PostgreSQL): it
@@ -525,14 +520,14 @@ export class ProjectionRunner {
       // Empty, it says nothing (held back then, maybe readable now): read again.
       const batch = await ahead.batch;
       if (batch) {
-        this.remember(key, batch.events);
+        this.remember(key, batch.events, limit);
         return batch;
       }
     }
     let events = this.recentReads.get(key);
     if (!events) {
       events = (await new EventStore(tx, {}).readAll({ after, limit })).events;
-      this.remember(key, events);
+      this.remember(key, events, limit);
     }
     return { events, relevant: events.filter((event) => target.handles.has(event.type)), prepared: undefined };
   }
@@ -574,9 +569,11 @@ export class ProjectionRunner {
     target.ahead = { key, batch };
   }
 
-  private remember(key: string, events: RecordedEvent[]) {
-    // Only other projections of this runner could reuse it.
-    if (this.lanes.length > 1 && events.length > 0 && !this.recentReads.has(key)) {
+  private remember(key: string, events: RecordedEvent[], limit: number) {
+    // Only other projections of this runner could reuse it, and only a full read: a shorter one
+    // is the tail as it was, and serving it to a projection that reads later would hold that
+    // projection back by whatever committed since (bench: lag p99 from ~250 ms to ~50 ms).
+    if (this.lanes.length > 1 && events.length === limit && !this.recentReads.has(key)) {
       this.recentReads.set(key, events);
       this.recentReadsEvents += events.length;
       // Bounded in events, so that memory stays flat however long the log (big catch-up batches).
