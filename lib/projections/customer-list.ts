@@ -1,15 +1,7 @@
-import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
-import {
-  CUSTOMER_EVENT_TYPES,
-  groupByCustomer,
-  isoOf,
-  nameOf,
-  newAddressOf,
-  warnSkipped,
-} from "./customer-row";
-import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
-import type { Projection, TableResolver } from "./types";
+import { CUSTOMER_EVENT_TYPES, isoOf, nameOf, newAddressOf, perCustomerRows, warnSkipped } from "./customer-row";
+import type { KeyedFold, PreparedKeyed, RowTable } from "./rows";
+import type { Projection } from "./types";
 
 /** A customer_list row as the fold sees it (timestamps as ISO text). `city_key` is derived in SQL. */
 export interface CustomerListEntry {
@@ -132,11 +124,7 @@ const customerListFold: KeyedFold<CustomerListEntry> = {
 
 type Prepared = PreparedKeyed<CustomerListEntry, never>;
 
-const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(customerListTable, customerListFold, groupByCustomer(events));
-
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
-  await applyKeyed(tx, table, customerListTable, customerListFold, prepared ?? prepare(events));
-}
+const { prepare, apply } = perCustomerRows(customerListTable, customerListFold);
 
 /** One row per customer: filterable by city (city_key = lower(city)) and status, sortable by name. */
 export const customerListProjection: Projection<Prepared> = {

@@ -1,5 +1,8 @@
+import type { Db } from "@/db/client";
 import { customerIdOf } from "@/lib/domain/customer/events";
 import type { RecordedEvent } from "@/lib/eventstore";
+import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
+import type { TableResolver } from "./types";
 
 /**
  * Pure folds shared by the customer projections: event + current row → next row. They take the
@@ -85,3 +88,15 @@ export function warnSkipped(event: RecordedEvent, why: string) {
 
 /** Timestamps from either driver (Date or text) as ISO strings. */
 export const isoOf = (value: unknown) => new Date(value as string | Date).toISOString();
+
+/**
+ * `prepare` and `apply` of a projection that keeps one row per customer, folded from that
+ * customer's events in the batch (see applyKeyed).
+ */
+export function perCustomerRows<Row>(table: RowTable<Row>, fold: KeyedFold<Row, never>) {
+  const prepare = (events: readonly RecordedEvent[]): PreparedKeyed<Row, never> => prepareKeyed(table, fold, groupByCustomer(events));
+  const apply = async (tx: Db, events: readonly RecordedEvent[], resolver: TableResolver, prepared?: PreparedKeyed<Row, never>) => {
+    await applyKeyed(tx, resolver, table, fold, prepared ?? prepare(events));
+  };
+  return { prepare, apply };
+}

@@ -1,8 +1,7 @@
-import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
-import { addressText, CUSTOMER_EVENT_TYPES, groupByCustomer, nameOf, newAddressOf, warnSkipped } from "./customer-row";
-import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
-import type { Projection, TableResolver } from "./types";
+import { addressText, CUSTOMER_EVENT_TYPES, nameOf, newAddressOf, perCustomerRows, warnSkipped } from "./customer-row";
+import type { KeyedFold, PreparedKeyed, RowTable } from "./rows";
+import type { Projection } from "./types";
 
 /** What the search row is built from: the name and the address as one line of text. */
 export interface CustomerSearchEntry {
@@ -77,11 +76,7 @@ const customerSearchFold: KeyedFold<CustomerSearchEntry> = {
 
 type Prepared = PreparedKeyed<CustomerSearchEntry, never>;
 
-const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(customerSearchTable, customerSearchFold, groupByCustomer(events));
-
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
-  await applyKeyed(tx, table, customerSearchTable, customerSearchFold, prepared ?? prepare(events));
-}
+const { prepare, apply } = perCustomerRows(customerSearchTable, customerSearchFold);
 
 /** Full-text search over name (weight A) and address (weight B). */
 export const customerSearchProjection: Projection<Prepared> = {
