@@ -8,7 +8,7 @@ import { address } from "@/lib/domain/customer/builders";
 import { CUSTOMER_STATE_SHAPE, fold, type CustomerState } from "@/lib/domain/customer/state";
 import type { CustomerEventEnvelope } from "@/lib/domain/customer/events";
 import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
-import { EventStore, InvalidAppendError, VersionConflictError } from ".";
+import { EVENTS_CHANNEL, EventStore, InvalidAppendError, VersionConflictError } from ".";
 import { eventRegistry } from "./customer-registry";
 
 const newStream = () => customerStreamId(uuidv7());
@@ -105,6 +105,24 @@ await describeEachDatabase("event store", (_kind, create) => {
         assert.equal(third.nextExpectedVersion, 3);
       });
     }
+
+    it("announces each append after it commits: NOTIFY ledger_events with the last position", async () => {
+      const payloads: string[] = [];
+      const unlisten = await t.database.listen(EVENTS_CHANNEL, (payload) => payloads.push(payload));
+      try {
+        const one = await store.append(newStream(), [registeredEvent()], { expectedVersion: "no_stream" });
+        const batch = await store.append(newStream(), [registeredEvent(), renamedEvent("B", "Ada")], {
+          expectedVersion: "no_stream",
+        });
+        // Wake-ups are coalesced: the last one names the highest position committed.
+        const deadline = Date.now() + 5_000;
+        while (!payloads.includes(String(batch.lastPosition)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        assert.ok(payloads.includes(String(batch.lastPosition)), `payloads ${JSON.stringify(payloads)}`);
+        assert.ok(payloads.map(Number).every((p) => p >= one.lastPosition && p <= batch.lastPosition));
+      } finally {
+        await unlisten();
+      }
+    });
 
     for (const bad of [0, -1, 1.5, Number.NaN, "3", "latest", null]) {
       it(`rejects the invalid expected version ${JSON.stringify(bad)} and writes nothing`, async () => {
