@@ -17,7 +17,7 @@ export const projectionCheckpoints = pgTable("projection_checkpoints", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   /** The runner (host:pid) that committed the last batch. */
   worker: text("worker"),
-  /** Touched by every running runner, busy or idle: a stale heartbeat means nobody runs it. */
+  /** Touched by every running runner, busy or idle: when it last ran (status decides "stopped" from the runners' presence locks instead). */
   heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
   /** For a rebuild's checkpoint (`<name>__rebuild`): when the rebuild started. */
   startedAt: timestamp("started_at", { withTimezone: true }),
