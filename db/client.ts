@@ -43,15 +43,21 @@ type RawClient =
   | { query(text: string, params: unknown[]): Promise<unknown> };
 
 /**
- * Run a hot statement with positional parameters (`$1`…) as a named prepared statement, straight
- * on the driver: postgres.js prepares it once per connection and skips Drizzle's query building;
- * PGlite runs it as an extended-protocol query. Only for statements on the write and load paths
- * that run thousands of times a second; everything else goes through Drizzle. Inside a Drizzle
- * transaction (no `$client`), it falls back to `db.execute`, which runs on the transaction.
+ * Run a hot statement with positional parameters (`$1`…) straight on the driver, skipping Drizzle's
+ * query building. postgres.js prepares it once per connection unless `prepare: false` (for
+ * statements whose best plan depends on the values, such as a search term); PGlite runs it as an
+ * extended-protocol query. Only for statements on the write, load and list paths that run
+ * thousands of times a second; everything else goes through Drizzle. Inside a Drizzle transaction
+ * (no `$client`), it falls back to `db.execute`, which runs on the transaction.
  */
-export async function preparedQuery<T = Record<string, unknown>>(db: Db, text: string, params: unknown[]): Promise<T[]> {
+export async function rawQuery<T = Record<string, unknown>>(
+  db: Db,
+  text: string,
+  params: unknown[],
+  { prepare = true }: { prepare?: boolean } = {},
+): Promise<T[]> {
   const client = (db as unknown as { $client?: RawClient }).$client;
-  if (client && "unsafe" in client) return rowsOf<T>(await client.unsafe(text, params as never[], { prepare: true }));
+  if (client && "unsafe" in client) return rowsOf<T>(await client.unsafe(text, params as never[], { prepare }));
   if (client && "query" in client) return rowsOf<T>(await client.query(text, params));
   const parts = text.split(/\$(\d+)/);
   const chunks: SQL[] = [];
@@ -59,12 +65,8 @@ export async function preparedQuery<T = Record<string, unknown>>(db: Db, text: s
   return query<T>(db, sql.join(chunks));
 }
 
-/**
- * Whether statements sent with `preparedQuery` are planned once per connection (postgres.js) or on
- * every call (PGlite, which keeps no statement cache). A long statement planned every time costs
- * more than a call to a PL/pgSQL function, whose plans PL/pgSQL caches itself.
- */
-export function cachesStatementPlans(db: Db): boolean {
+/** Whether a Drizzle handle runs on PostgreSQL through postgres.js (not PGlite, not a transaction). */
+export function isPostgresDb(db: Db): boolean {
   const client = (db as unknown as { $client?: RawClient }).$client;
   return Boolean(client && "unsafe" in client);
 }

@@ -5,7 +5,6 @@ import { createCustomer, expect, screenshots, test, uniqueName, waitForRow } fro
 const uniqueCity = (prefix: string) => uniqueName(prefix).replace(" ", "-");
 
 const registerForm = (page: Page) => page.getByRole("complementary", { name: "Register a customer" });
-const editForm = (page: Page) => page.locator("form").filter({ has: page.getByRole("button", { name: /Save changes|Apply my edits on top/ }) });
 
 test.describe("customers", () => {
   test("register a customer and find them in the list under their city", async ({ page }) => {

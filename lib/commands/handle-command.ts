@@ -81,14 +81,12 @@ async function loadForCommand<C, S, E extends { type: string; data: unknown }, E
   decider: Decider<C, S, E, Err>,
   streamId: string,
 ): Promise<{ state: S; version: number }> {
-  const cache = stateCacheOf(store);
-  const key = cacheKey(decider, streamId);
   const cached = cachedState(store, decider, streamId);
   const { snapshot, tail } = await loadLatest<S>(store, streamId, decider.shapeVersion, undefined, cached?.version ?? 0);
   let state = snapshot ? snapshot.state : cached ? cached.state : decider.initialState();
   for (const event of tail) state = decider.evolve(state, event);
   const version = decider.versionOf(state);
-  cache.set(key, version, state);
+  stateCacheOf(store).set(cacheKey(decider, streamId), version, state);
   return { state, version };
 }
 

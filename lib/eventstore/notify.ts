@@ -1,4 +1,4 @@
-import { preparedQuery, type Db } from "@/db/client";
+import { rawQuery, type Db } from "@/db/client";
 
 /** The channel followers LISTEN on; the payload is the highest position known committed. */
 export const EVENTS_CHANNEL = "ledger_events";
@@ -32,7 +32,7 @@ const notifiers = new WeakMap<object, NotifierState>();
 export function notifyAppended(db: Db, position: number): Promise<void> | undefined {
   if (!(db as { $client?: unknown }).$client) {
     // A store bound to the caller's transaction: notify inside it, delivered when it commits.
-    return preparedQuery(db, "select pg_notify($1, $2)", [EVENTS_CHANNEL, String(position)]).then(() => undefined);
+    return rawQuery(db, "select pg_notify($1, $2)", [EVENTS_CHANNEL, String(position)]).then(() => undefined);
   }
   let state = notifiers.get(db);
   if (!state) {
@@ -51,7 +51,7 @@ async function drain(db: Db, state: NotifierState): Promise<void> {
       const position = state.pending;
       state.pending = null;
       const sentAt = Date.now();
-      await preparedQuery(
+      await rawQuery(
         db,
         "select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
         [EVENTS_CHANNEL, String(position)],

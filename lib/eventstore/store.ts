@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { cachesStatementPlans, preparedQuery, query, type Db } from "@/db/client";
+import { isPostgresDb, rawQuery, query, type Db } from "@/db/client";
 import { commands, events, snapshots, streams } from "@/db/schema";
 import { decodeCursor, encodeCursor, START, type GlobalCursor } from "./cursor";
 import { InvalidAppendError, InvalidCursorError, sqlErrorOf, VersionConflictError } from "./errors";
@@ -47,10 +47,10 @@ export class EventStore {
       out_transaction_id: string | null;
     };
     try {
-      if (prepared.payload.length === 1 && options.commandId === undefined && cachesStatementPlans(this.db)) {
-        row = await this.appendOne(streamId, prepared.streamType, prepared.expected, prepared.payload[0]);
+      if (prepared.payload.length === 1 && options.commandId === undefined && isPostgresDb(this.db)) {
+        row = await this.appendOne(streamId, prepared.streamType, options.expectedVersion, prepared.payload[0]);
       } else {
-        [row] = await preparedQuery<typeof row>(
+        [row] = await rawQuery<typeof row>(
           this.db,
           "select * from ledger_append($1, $2, $3, $4::text::jsonb, $5)",
           [streamId, prepared.streamType, prepared.expected, JSON.stringify(prepared.payload), options.commandId ?? null],
@@ -102,25 +102,26 @@ export class EventStore {
    * compare-and-set on the stream row and the same insert as `ledger_append`, without the
    * function's PL/pgSQL and JSON unpacking, which cost a third of the throughput at 16 writers
    * (bench/explore/append-path.mts). No row back means the compare-and-set failed and nothing
-   * was written: a conflict, whose actual version is then looked up. PostgreSQL only: PGlite
-   * would plan this statement on every call, which is slower than the function (bench: embedded).
+   * was written: a conflict, whose actual version is then looked up. PostgreSQL only: PGlite keeps
+   * no statement cache and would plan this statement on every call, which is slower than the
+   * function, whose plans PL/pgSQL caches (bench: embedded).
    */
   private async appendOne(
     streamId: string,
     streamType: string,
-    expected: string,
+    expectedVersion: ExpectedVersion,
     event: { id: string; type: string; schemaVersion: number; data: unknown; metadata: EventMetadata },
   ) {
-    const exact = /^\d+$/.test(expected) ? Number(expected) : null;
-    const kind = exact === null ? expected : "exact";
-    const [row] = await preparedQuery<{ version: number; position: number; created_at: string | Date; transaction_id: string }>(
+    const exact = typeof expectedVersion === "number" ? expectedVersion : null;
+    const kind = exact === null ? expectedVersion : "exact";
+    const [row] = await rawQuery<{ version: number; position: number; created_at: string | Date; transaction_id: string }>(
       this.db,
       APPEND_ONE,
       [streamId, streamType, kind, exact, event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)],
     );
     if (!row) {
       const actual = await this.streamVersion(streamId);
-      throw new VersionConflictError(streamId, expected === "no_stream" || expected === "any" || expected === "stream_exists" ? expected : Number(expected), actual);
+      throw new VersionConflictError(streamId, expectedVersion, actual);
     }
     return {
       out_version: row.version,
@@ -228,7 +229,7 @@ export class EventStore {
     // Raw rows, not Drizzle's select: followers read the whole log through here, and Drizzle's
     // per-column mapping cost half the throughput of a catch-up (bench catch-up).
     const types = options.types?.length ? JSON.stringify(options.types) : null;
-    const rows = await preparedQuery<EventRow>(
+    const rows = await rawQuery<EventRow>(
       this.db,
       types ? READ_ALL_OF_TYPES : READ_ALL,
       types ? [after.transactionId, after.position, limit, types] : [after.transactionId, after.position, limit],
@@ -406,7 +407,7 @@ export async function loadLatest<State>(
   toVersion?: number,
   knownVersion = 0,
 ): Promise<LatestState<State>> {
-  const rows = await preparedQuery<EventRow & { isSnapshot: boolean }>(store.db, LOAD_LATEST, [
+  const rows = await rawQuery<EventRow & { isSnapshot: boolean }>(store.db, LOAD_LATEST, [
     streamId,
     shapeVersion,
     toVersion ?? null,

@@ -6,6 +6,8 @@
  * little after the last one leaves, so closed tabs leave nothing behind. Bursts are coalesced:
  * subscribers get at most one message per `coalesceMs` carrying the highest position seen.
  */
+import { EVENTS_CHANNEL } from "@/lib/eventstore";
+
 export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
 
 export interface LiveMessage {
@@ -13,8 +15,6 @@ export interface LiveMessage {
 }
 
 type Subscriber = (message: LiveMessage) => void;
-
-export const LIVE_CHANNEL = "ledger_events";
 
 export class LiveHub {
   private readonly subscribers = new Set<Subscriber>();
@@ -35,7 +35,7 @@ export class LiveHub {
       clearTimeout(this.stopTimer);
       this.stopTimer = null;
     }
-    this.listening ??= this.listen(LIVE_CHANNEL, (payload) => this.onNotify(payload)).catch((error: unknown) => {
+    this.listening ??= this.listen(EVENTS_CHANNEL, (payload) => this.onNotify(payload)).catch((error: unknown) => {
       console.error("[live] LISTEN failed", error);
       this.listening = null;
       return null;

@@ -2,14 +2,12 @@ import os from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { query, type Database, type Db } from "@/db/client";
-import { compareCursors, EventStore, type GlobalCursor, type RecordedEvent } from "@/lib/eventstore";
+import { compareCursors, EVENTS_CHANNEL, EventStore, type GlobalCursor, type RecordedEvent } from "@/lib/eventstore";
 import { describeError } from "./errors";
 import { createShadowTable, indexShadowTable, shadowCheckpointOf, shadowTableOf, swapInShadowTable } from "./shadow";
 import { Signal } from "./signal";
 import type { Projection, TableResolver } from "./types";
 
-/** Channel on which every append notifies (ledger_append does `pg_notify('ledger_events', …)`). */
-export const EVENTS_CHANNEL = "ledger_events";
 /** Rebuild requested or swapped: wakes runners in every process. */
 export const PROJECTIONS_CHANNEL = "ledger_projections";
 /** A checkpoint moved (sent inside the batch transaction, so delivered at commit). */

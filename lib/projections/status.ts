@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { query, type Db } from "@/db/client";
+import { isPostgresDb, query, type Db } from "@/db/client";
 import { PRESENCE_NAMESPACE } from "./runner";
 import { shadowCheckpointOf } from "./shadow";
 import type { Projection } from "./types";
@@ -148,7 +148,7 @@ export async function readStatuses(
  * (live runners, see PRESENCE_NAMESPACE). PGlite: null (one process; only `localRunner` counts).
  */
 async function liveRunners(db: Db, projections: readonly Projection[]): Promise<Map<string, number> | null> {
-  if (!(db as unknown as { $client?: { reserve?: unknown } }).$client?.reserve) return null;
+  if (!isPostgresDb(db)) return null;
   const rows = await query<{ name: string; runners: number | string }>(
     db,
     sql`with presence as materialized (

@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { query, rowsOf, type Db } from "@/db/client";
+import { rawQuery, type Db } from "@/db/client";
 import { customerList, type CustomerListRow } from "@/db/schema";
 import { loadCustomer } from "@/lib/commands/customer";
 import { customerStreamId } from "@/lib/domain/customer/events";
@@ -185,18 +185,8 @@ function listStatement(params: CustomerListParams, cursor: ListCursor | null, n:
   return { text, values, prepare: !params.q };
 }
 
-type RawClient =
-  | { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown> }
-  | { query(text: string, params: unknown[]): Promise<unknown> };
-
-/** Run a list statement straight on the driver (postgres.js or PGlite); on Drizzle inside a transaction. */
-async function runList(db: Db, { text, values, prepare }: ListStatement): Promise<ListRow[]> {
-  const client = (db as unknown as { $client?: RawClient }).$client;
-  if (client && "unsafe" in client) return rowsOf<ListRow>(await client.unsafe(text, values, { prepare }));
-  if (client && "query" in client) return rowsOf<ListRow>(await client.query(text, values));
-  const chunks = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
-  return query<ListRow>(db, sql.join(chunks));
-}
+/** Run a list statement straight on the driver (unprepared with `q`: see ListStatement). */
+const runList = (db: Db, { text, values, prepare }: ListStatement) => rawQuery<ListRow>(db, text, values, { prepare });
 
 /** The cursor of a row: its place in the order the page was read in. */
 const cursorOf = (row: ListRow, dir: ListCursor["dir"]) => encodeListCursor({ name: row.sortName ?? row.name, id: row.id, dir });
