@@ -13,6 +13,11 @@ export default defineConfig({
   retries: 0,
   timeout: 45_000,
   expect: { timeout: 8_000 },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    // Every other test runs signed in as the admin unless it picks another role's storage state.
+    { name: "signed-in", testIgnore: /auth\.setup\.ts/, dependencies: ["setup"], use: { storageState: "test-results/.auth/admin.json" } },
+  ],
   reporter: [["list"], ["json", { outputFile: process.env.E2E_JSON_REPORT ?? "test-results/e2e-report.json" }]],
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",

@@ -2,24 +2,47 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { EventList } from "@/components/events/event-list";
+import { FreshnessLabel } from "@/components/live/freshness";
 import { LiveToggle, useLiveInvalidation, useLivePaused } from "@/components/live/live";
 import { ProjectionTable } from "@/components/projections/projection-table";
 import { useProjections } from "@/components/projections/use-projections";
 import { fetchJson, queryKeys, RECENT_SEARCH } from "@/components/query-keys";
-import { Card, Notice, Skeleton } from "@/components/ui/card";
+import { CityChart } from "@/components/dashboard/city-chart";
+import { Stat } from "@/components/dashboard/stat";
+import { Notice, Skeleton } from "@/components/ui/card";
+import { LocalTime } from "@/components/local-time";
 import type { EventBrowsePage } from "@/lib/queries/events";
 import type { CityStat } from "@/lib/queries/stats";
 
 const CHART_CITIES = 8;
 
-export function Dashboard() {
+/**
+ * `asOf`: the totals and city chart as they were then (the projections and feed stay live).
+ * `activity`: the events-per-day chart, drawn on the server (components/dashboard/activity-chart).
+ */
+export function Dashboard({
+  asOf = null,
+  pastHead = null,
+  badAsOf = null,
+  activity = null,
+}: {
+  asOf?: string | null;
+  pastHead?: number | null;
+  badAsOf?: string | null;
+  activity?: ReactNode;
+}) {
   const [paused, setPaused] = useLivePaused();
-  const live = useLiveInvalidation([queryKeys.cities, queryKeys.events, queryKeys.projections], paused);
+  const live = useLiveInvalidation(
+    [{ key: queryKeys.cities, projection: "city_totals" }, queryKeys.events, { key: queryKeys.projections, projection: "city_totals" }],
+    paused,
+  );
   const cities = useQuery({
-    queryKey: queryKeys.cities,
-    queryFn: () => fetchJson<{ cities: CityStat[] }>("/api/stats/cities"),
+    queryKey: queryKeys.citiesAsOf(asOf),
+    queryFn: () => fetchJson<{ cities: CityStat[] }>(`/api/stats/cities${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ""}`),
   });
+  const asOfQuery = asOf ? `asOf=${encodeURIComponent(asOf)}` : "";
   const projections = useProjections();
   const recent = useQuery({
     queryKey: queryKeys.eventBrowse(RECENT_SEARCH),
@@ -29,21 +52,41 @@ export function Dashboard() {
   const list = cities.data?.cities ?? [];
   const active = list.reduce((sum, c) => sum + c.active, 0);
   const archived = list.reduce((sum, c) => sum + c.archived, 0);
-  const head = projections.data?.[0]?.headPosition ?? recent.data?.events[0]?.position ?? 0;
+  const head = pastHead ?? projections.data?.[0]?.headPosition ?? recent.data?.events[0]?.position ?? 0;
   const maxLag = projections.data?.reduce((max, p) => Math.max(max, p.lag), 0) ?? 0;
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
-        <LiveToggle state={live} paused={paused} onChange={setPaused} />
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+          <FreshnessLabel projection="city_totals" what="Totals" />
+          <LiveToggle state={live} paused={paused} onChange={setPaused} />
+        </div>
       </div>
 
+      {badAsOf ? <Notice tone="error" role="alert">This link&apos;s asOf is not valid ({badAsOf}); showing the present.</Notice> : null}
+      {asOf ? (
+        <Notice tone="warning" role="status">
+          <p className="font-medium">
+            Totals as of <LocalTime iso={asOf} />.
+          </p>
+          <p className="mt-1">
+            <Link href="/" className="font-medium underline">
+              Back to now
+            </Link>{" "}
+            ·{" "}
+            <Link href={`/customers?${asOfQuery}`} className="font-medium underline">
+              The register as of then
+            </Link>
+          </p>
+        </Notice>
+      ) : null}
       <section aria-label="Totals" className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Active customers" value={cities.data ? active : null} href="/customers?status=active" />
-        <Stat label="Archived customers" value={cities.data ? archived : null} href="/customers?status=archived" />
+        <Stat label="Active customers" value={cities.data ? active : null} href={`/customers?status=active${asOf ? `&${asOfQuery}` : ""}`} />
+        <Stat label="Archived customers" value={cities.data ? archived : null} href={`/customers?status=archived${asOf ? `&${asOfQuery}` : ""}`} />
         <Stat label="Cities" value={cities.data ? list.length : null} />
-        <Stat label="Log head position" value={projections.data || recent.data ? head : null} href="/events" />
+        <Stat label={asOf ? "Log head position then" : "Log head position"} value={projections.data || recent.data ? head : null} href="/events" />
       </section>
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -84,6 +127,15 @@ export function Dashboard() {
         </section>
       </div>
 
+      {activity ? (
+        <section aria-labelledby="activity-heading" className="space-y-3">
+          <h2 id="activity-heading" className="text-lg font-semibold">
+            Activity, last 30 days
+          </h2>
+          {activity}
+        </section>
+      ) : null}
+
       <section aria-labelledby="recent-heading" className="space-y-3">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="recent-heading" className="text-lg font-semibold">
@@ -100,70 +152,9 @@ export function Dashboard() {
         ) : recent.data.events.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No events yet.</p>
         ) : (
-          <EventList events={recent.data.events} label="Recent events, newest first" />
+          <EventList events={recent.data.events} customers={recent.data.customers} label="Recent events, newest first" />
         )}
       </section>
     </div>
-  );
-}
-
-function Stat({ label, value, href }: { label: string; value: number | null; href?: string }) {
-  const body = (
-    <>
-      <span className="block text-sm text-zinc-600 dark:text-zinc-400">{label}</span>
-      <span className="mt-1 block text-2xl font-semibold tabular-nums">{value ?? "…"}</span>
-    </>
-  );
-  return (
-    <Card className="p-4">
-      {href ? (
-        <Link href={href} className="block rounded hover:opacity-80">
-          {body}
-        </Link>
-      ) : (
-        body
-      )}
-    </Card>
-  );
-}
-
-/** Horizontal bars in plain CSS; each bar is a link to the list filtered by that city. */
-function CityChart({ cities, more }: { cities: CityStat[]; more: number }) {
-  const max = Math.max(1, ...cities.map((c) => c.active + c.archived));
-  return (
-    <Card className="p-4">
-      <ul className="space-y-3" aria-label="Customers per city: active and archived">
-        {cities.map((c) => (
-          <li key={c.city}>
-            <Link
-              href={`/customers?city=${encodeURIComponent(c.city)}`}
-              className="block rounded text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
-            >
-              <span className="flex items-baseline justify-between gap-3">
-                <span className="min-w-0 truncate font-medium" title={c.city}>
-                  {c.city}
-                </span>
-                <span className="shrink-0 tabular-nums text-zinc-600 dark:text-zinc-400">
-                  {c.active} active{c.archived ? ` · ${c.archived} archived` : ""}
-                </span>
-              </span>
-              <span className="mt-1 flex h-2.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
-                <span className="bg-blue-600 dark:bg-blue-500" style={{ width: `${(c.active / max) * 100}%` }} />
-                <span className="bg-zinc-400 dark:bg-zinc-500" style={{ width: `${(c.archived / max) * 100}%` }} />
-              </span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-      <p className="mt-3 flex flex-wrap gap-4 text-xs text-zinc-500 dark:text-zinc-400">
-        <span className="inline-flex items-center gap-1">
-          <span className="h-2 w-3 rounded-sm bg-blue-600 dark:bg-blue-500" aria-hidden="true" /> Active
-        </span>
-        <span className="inline-flex items-center gap-1">
-          <span className="h-2 w-3 rounded-sm bg-zinc-400 dark:bg-zinc-500" aria-hidden="true" /> Archived
-        </span>
-        {more > 0 ? <span>and {more} more cities</span> : null}
-      </p>
-    </Card>
   );
 }

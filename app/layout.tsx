@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ActorDirectoryProvider } from "@/components/actors/actor-name";
+import { UserMenu } from "@/components/auth/user-menu";
 import { NavLinks } from "@/components/nav-links";
 import { Providers } from "@/components/providers";
+import { actorDirectory, type ActorDirectory } from "@/lib/queries/actors";
+import { getApp } from "@/lib/server/app";
+import { currentPrincipal } from "@/lib/server/identity";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,7 +22,10 @@ const nav = [
   { href: "/projections", label: "Projections" },
 ];
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const who = await currentPrincipal();
+  // Names for the actors in events; a signed-out visitor (/login) gets none.
+  const directory: ActorDirectory = who ? await actorDirectory((await getApp()).database.db) : {};
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
@@ -29,11 +37,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="font-semibold tracking-tight">
               Ledger
             </Link>
-            <NavLinks items={nav} />
+            {who ? <NavLinks items={nav} /> : null}
+            {who ? <UserMenu user={{ name: who.name, email: who.email, role: who.role }} /> : null}
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-          <Providers>{children}</Providers>
+          <Providers>
+            <ActorDirectoryProvider directory={directory}>{children}</ActorDirectoryProvider>
+          </Providers>
         </main>
       </body>
     </html>

@@ -12,26 +12,26 @@
  * table); 1 when a scenario failed or its data-set check did (or a goal was missed, with --strict).
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { PGlite } from "@electric-sql/pglite";
-import postgres from "postgres";
 import { z } from "zod";
-import { connectPglite, connectPostgres, type Database } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
-import { DataSetError, type BenchConfig, type BenchContext, type RawClient, type Row, type Scenario } from "./lib/context";
+import { createEventStore } from "@/lib/eventstore";
+import { eventRegistry, ledgerStore } from "@/lib/commands/event-registry";
+import { DataSetError, type BenchConfig, type BenchContext, type Row, type Scenario } from "./lib/context";
 import { countRows } from "./lib/data";
+import { createBareTable } from "./lib/bare";
+import { ensurePeers } from "./lib/peers";
+import { runScale } from "./lib/scale";
+import { openPglite, openPostgres } from "./lib/targets";
 import { createLimitTable } from "./lib/limits";
+import { measureOthersCpu } from "./lib/others-cpu";
 import { renderTable, summarize } from "./lib/report";
 import { WaitSampler } from "./lib/waits";
 import { scenarios } from "./scenarios";
 
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const POOL = 16;
 
 const argsSchema = z.object({
   pglite: z.boolean().default(false),
@@ -39,6 +39,9 @@ const argsSchema = z.object({
   keep: z.boolean().default(false),
   strict: z.boolean().default(false),
   waits: z.boolean().default(false),
+  peers: z.boolean().default(false),
+  scale: z.boolean().default(false),
+  "size-factor": z.coerce.number().int().min(1).max(100).default(1),
   help: z.boolean().default(false),
   only: z
     .string()
@@ -56,6 +59,9 @@ const USAGE = `npm run bench [-- options]
   --keep            keep the bench database (and print its URL) for EXPLAIN and friends
   --strict          exit 1 when a goal is missed, not only on errors
   --waits           sample pg_stat_activity during each scenario and print what sessions wait on
+  --peers           also measure Emmett's PostgreSQL store (installed into .bench-peers/ on first use)
+  --scale           run the key scenarios at 1× and 10× the data (1,000,000 events) and compare
+  --size-factor N   multiply the data sets by N (what --scale uses)
 Environment: DATABASE_URL (an empty database to use), BENCH_ADMIN_URL (server to create a fresh one on).`;
 
 function parseCli() {
@@ -68,6 +74,9 @@ function parseCli() {
         keep: { type: "boolean" },
         strict: { type: "boolean" },
         waits: { type: "boolean" },
+        peers: { type: "boolean" },
+        scale: { type: "boolean" },
+        "size-factor": { type: "string" },
         help: { type: "boolean", short: "h" },
         only: { type: "string" },
       },
@@ -85,90 +94,11 @@ function parseCli() {
   return parsed.data;
 }
 
-function configFor(quick: boolean): BenchConfig {
+function configFor(quick: boolean, peers: boolean): BenchConfig {
   return quick
-    ? { quick, repMs: 500, warmupMs: 250, reps: 3, catchUpEvents: 10_000, listCustomers: 10_000, streamEvents: 2_000, concurrency: [1, 4, 16] }
-    : { quick, repMs: 1_500, warmupMs: 600, reps: 3, catchUpEvents: 100_000, listCustomers: 100_000, streamEvents: 10_000, concurrency: [1, 4, 16] };
+    ? { quick, peers, repMs: 500, warmupMs: 250, reps: 3, catchUpEvents: 10_000, listCustomers: 10_000, streamEvents: 2_000, concurrency: [1, 4, 16] }
+    : { quick, peers, repMs: 1_500, warmupMs: 600, reps: 3, catchUpEvents: 100_000, listCustomers: 100_000, streamEvents: 10_000, concurrency: [1, 4, 16] };
 }
-
-interface Target {
-  database: Database;
-  raw: RawClient;
-  url?: string;
-  describe: string;
-  /** Drop or remove what this run created. */
-  dispose(keep: boolean): Promise<void>;
-}
-
-/** A fresh database on the local server (default), or the empty one DATABASE_URL names. */
-async function openPostgres(): Promise<Target> {
-  let url = process.env.DATABASE_URL;
-  let created: string | undefined;
-  if (!url) {
-    created = `ledger_bench_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${process.pid}`;
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`create database ${created}`);
-    } catch (error) {
-      throw new Error(`cannot create the bench database on ${redact(ADMIN_URL)} (${(error as Error).message}); set DATABASE_URL or BENCH_ADMIN_URL`);
-    } finally {
-      await admin.end({ timeout: 2 });
-    }
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${created}`;
-    url = u.toString();
-  }
-  const database = await connectPostgres({ url, max: POOL });
-  await migrateDatabase(database, url);
-  const sql = postgres(url, { max: POOL, onnotice: () => {} });
-  const raw: RawClient = {
-    query: async (text, params = []) => [...(await sql.unsafe(text, params as never[], { prepare: true }))] as never,
-    close: () => sql.end({ timeout: 5 }),
-  };
-  return {
-    database,
-    raw,
-    url,
-    describe: redact(url),
-    async dispose(keep) {
-      await raw.close().catch(() => {});
-      await database.close().catch(() => {});
-      if (!created) return;
-      if (keep) {
-        console.log(`kept the bench database: ${redact(url!)}`);
-        return;
-      }
-      const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-      try {
-        await admin.unsafe(`drop database if exists ${created} with (force)`);
-      } finally {
-        await admin.end({ timeout: 2 });
-      }
-    },
-  };
-}
-
-async function openPglite(tmpDir: string): Promise<Target> {
-  const dataDir = path.join(tmpDir, "pglite");
-  const database = await connectPglite({ dataDir });
-  await migrateDatabase(database);
-  const client = (database.db as unknown as { $client: PGlite }).$client;
-  const raw: RawClient = {
-    query: async (text, params = []) => (await client.query(text, params)).rows as never,
-    close: async () => {},
-  };
-  return {
-    database,
-    raw,
-    describe: `PGlite ${dataDir}`,
-    async dispose(keep) {
-      await database.close().catch(() => {});
-      if (keep) console.log(`kept the bench PGlite directory: ${dataDir}`);
-    },
-  };
-}
-
-const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, "//$1@");
 
 function gitCommit(): string | null {
   try {
@@ -186,7 +116,16 @@ async function main() {
   }
   const kind = args.pglite ? "pglite" : "postgres";
   // PGlite has one connection: concurrent appends would only queue behind each other.
-  const config = { ...configFor(args.quick), ...(args.pglite ? { concurrency: [1] } : {}) };
+  if (args.scale) return runScale(process.argv.slice(2).filter((a) => a !== "--scale"));
+  const base = configFor(args.quick, args.peers && !args.pglite);
+  const f = args["size-factor"];
+  const config = {
+    ...base,
+    catchUpEvents: base.catchUpEvents * f,
+    listCustomers: base.listCustomers * f,
+    streamEvents: base.streamEvents * f,
+    ...(args.pglite ? { concurrency: [1] } : {}),
+  };
   const selected: Scenario[] = scenarios.filter((s) => !args.only || args.only.includes(s.id));
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-bench-"));
   const startedAt = new Date();
@@ -201,7 +140,9 @@ async function main() {
   const ctx: BenchContext = {
     kind,
     database: target.database,
-    store: new EventStore(target.database.db, eventRegistry),
+    // BENCH_ENCRYPT=1: the app's store, personal fields encrypted (the cost of issue 12's
+    // crypto-shredding: compare with a run without it). The key reaches child projectors by env.
+    store: benchMasterKey() ? ledgerStore(target.database.db, benchMasterKey()!) : createEventStore(target.database.db, eventRegistry),
     url: target.url,
     raw: target.raw,
     config,
@@ -209,7 +150,9 @@ async function main() {
     report: (row) => {
       rows.push(row);
       const s = summarize(row);
-      const ratio = s.ratio === undefined ? "" : `  ours/limit ${s.ratio.toFixed(2)}`;
+      const ratio =
+        (s.ratio === undefined ? "" : `  ours/limit ${s.ratio.toFixed(2)}`) + (s.bareRatio === undefined ? "" : `  ours/bare ${s.bareRatio.toFixed(2)}`) +
+        (s.peerRatio === undefined ? "" : `  ${s.peerRatio.toFixed(1)}× ${row.peer!.name}`);
       const verdict = row.goal ? `  [${s.pass ? "pass" : "MISS"} ${row.goal.text}]` : "";
       console.log(`  ${row.case} · ${row.metric}: ${s.median.toFixed(2)} ${row.unit}${ratio}${verdict}`);
     },
@@ -246,7 +189,9 @@ async function main() {
           `Unset DATABASE_URL to let it create a fresh database.`,
       );
     }
+    if (config.peers) ensurePeers(ctx.log);
     await createLimitTable(ctx);
+    await createBareTable(ctx);
     [{ version: pgVersion }] = await ctx.raw.query<{ version: string }>("select version()");
     console.log(`ledger bench on ${target.describe}${config.quick ? " (quick)" : ""}`);
     console.log(`${pgVersion.split(",")[0]} · Node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
@@ -274,6 +219,8 @@ async function main() {
       }
       const t0 = Date.now();
       sampler?.start();
+      const rowsBefore = rows.length;
+      const othersCpu = await measureOthersCpu(ctx.raw);
       try {
         await scenario.run(ctx);
       } catch (error) {
@@ -287,6 +234,9 @@ async function main() {
         console.log("  sessions by wait (average count per sample):");
         for (const w of waits[scenario.id]) console.log(`    ${w.sessions.toFixed(2).padStart(6)}  ${w.what}`);
       }
+      const othersPct = await othersCpu().catch(() => undefined);
+      for (const row of rows.slice(rowsBefore)) row.othersCpuPct = othersPct;
+      if (othersPct !== undefined) console.log(`  other processes used ${othersPct.toFixed(0)}% of the machine's CPU meanwhile`);
       timings[scenario.id] = Date.now() - t0;
       const secs = timings[scenario.id] / 1000;
       console.log(`  (${secs.toFixed(1)} s)${secs > 60 ? "  !! over the one-minute budget" : ""}`);
@@ -304,7 +254,7 @@ async function main() {
   console.log(`command: ${command} · ${kind} · total ${totalSeconds.toFixed(0)} s · load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
   const stamp = startedAt.toISOString().replace(/:/g, "").replace(/\..*/, "").replace("T", "-");
-  const suffix = `${kind === "pglite" ? "-pglite" : ""}${config.quick ? "-quick" : ""}${args.only ? "-partial" : ""}`;
+  const suffix = `${kind === "pglite" ? "-pglite" : ""}${config.quick ? "-quick" : ""}${f > 1 ? `-x${f}` : ""}${args.only ? "-partial" : ""}`;
   const file = path.join("bench", "results", `${stamp}${suffix}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(
@@ -341,3 +291,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The master key of an encrypted run (BENCH_ENCRYPT=1), made once and shared with child processes. */
+function benchMasterKey(): Buffer | null {
+  if (process.env.BENCH_ENCRYPT !== "1") return null;
+  process.env.BENCH_MASTER_KEY ??= randomBytes(32).toString("base64");
+  return Buffer.from(process.env.BENCH_MASTER_KEY, "base64");
+}

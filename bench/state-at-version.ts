@@ -17,12 +17,13 @@ import { parseArgs } from "node:util";
 import { loadCustomer } from "@/lib/commands/customer";
 import { customerStreamId, type CustomerEventEnvelope } from "@/lib/domain/customer/events";
 import { CUSTOMER_STATE_SHAPE, evolve, initialState, type CustomerState } from "@/lib/domain/customer/state";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { saveSnapshot, createEventStore, type EventStore } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import { createPgliteTestDatabase, createPostgresTestDatabase, postgresAvailable, type TestDatabase } from "@/lib/testing/test-db";
 import { clearCheckpoints } from "@/lib/timeline/checkpoints";
 import { stateAt } from "@/lib/timeline/state-at";
-import { generateCustomerEvents, prng } from "@/lib/timeline/test-events";
+import { prng } from "@/lib/testing/prng";
+import { generateCustomerEvents } from "@/lib/testing/timeline-events";
 import { latencySummary, type LatencySummary } from "./lib/stats";
 
 const { values: args } = parseArgs({
@@ -49,7 +50,7 @@ async function build(store: EventStore): Promise<{ streamId: string; states: Cus
       const next = evolve(states[states.length - 1], recorded as unknown as CustomerEventEnvelope);
       states.push(next);
       if (recorded.version % SNAPSHOT_EVERY === 0) {
-        await store.saveSnapshot({ streamId, version: recorded.version, shapeVersion: CUSTOMER_STATE_SHAPE, state: next });
+        await saveSnapshot(store.db, { streamId, version: recorded.version, shapeVersion: CUSTOMER_STATE_SHAPE, state: next });
       }
     }
   }
@@ -72,7 +73,7 @@ const fmt = (s: LatencySummary) =>
 async function measure(kind: "pglite" | "postgres", create: () => Promise<TestDatabase>) {
   const t = await create();
   try {
-    const store = new EventStore(t.database.db, eventRegistry);
+    const store = createEventStore(t.database.db, eventRegistry);
     const built = performance.now();
     const { streamId, states } = await build(store);
     console.log(`\n[${kind}] ${EVENTS.toLocaleString("en-US")} events written in ${((performance.now() - built) / 1000).toFixed(1)} s`);

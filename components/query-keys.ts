@@ -9,6 +9,8 @@ export interface ListSearch {
   q?: string;
   limit?: number;
   cursor?: string;
+  asOf?: string;
+  sort?: string;
 }
 
 /** Canonical query string: defaults left out, fixed key order. */
@@ -19,6 +21,8 @@ export function listSearchString(params: ListSearch, defaults: { limit: number }
   if (params.q) out.set("q", params.q);
   if (params.limit && params.limit !== defaults.limit) out.set("limit", String(params.limit));
   if (params.cursor) out.set("cursor", params.cursor);
+  if (params.asOf) out.set("asOf", params.asOf);
+  if (params.sort && params.sort !== "name") out.set("sort", params.sort);
   return out.toString();
 }
 
@@ -31,6 +35,7 @@ export interface EventSearch {
   limit?: number;
   type?: string[];
   stream?: string;
+  actor?: string;
 }
 
 /** Canonical query string of an event-log page: defaults left out, fixed key order. */
@@ -38,6 +43,7 @@ export function eventSearchString(params: EventSearch, defaults: { limit: number
   const out = new URLSearchParams();
   if (params.type?.length) out.set("type", params.type.join(","));
   if (params.stream) out.set("stream", params.stream);
+  if (params.actor) out.set("actor", params.actor);
   if (params.before !== undefined) out.set("before", String(params.before));
   else if (params.after !== undefined) out.set("after", String(params.after));
   if (params.limit && params.limit !== defaults.limit) out.set("limit", String(params.limit));
@@ -47,10 +53,14 @@ export function eventSearchString(params: EventSearch, defaults: { limit: number
 export const queryKeys = {
   customers: ["customers"] as const,
   customerList: (search: string) => ["customers", "list", search] as const,
+  customerNames: (q: string) => ["customers", "names", q] as const,
   cities: ["stats", "cities"] as const,
+  citiesAsOf: (asOf: string | null) => (asOf ? (["stats", "cities", asOf] as const) : (["stats", "cities"] as const)),
   events: ["events"] as const,
   eventBrowse: (search: string) => ["events", "browse", search] as const,
   projections: ["projections"] as const,
+  parked: ["projections", "parked"] as const,
+  parkedResolved: ["projections", "parked", "resolved"] as const,
 };
 
 /** GET JSON; a non-2xx answer throws with the API's error message and the status in it. */

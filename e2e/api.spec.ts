@@ -122,7 +122,8 @@ test.describe("POST /api/customers", () => {
     expect(await r2.json()).toEqual(await r1.json());
     const after = await (await request.get(`/api/streams/${body.streamId}/events`)).json();
     expect(after.events).toHaveLength(2);
-    expect(after.events[1].metadata.commandId).toBe(rename.commandId);
+    // The recorded command id is the caller's key scoped to the caller and the endpoint.
+    expect(after.events[1].metadata.commandId).toMatch(/^cmd:[\w-]{43}$/);
   });
 
   test("the header wins over commandId in the body; a bad key is a 400", async ({ request }) => {
@@ -133,7 +134,9 @@ test.describe("POST /api/customers", () => {
     });
     const { streamId } = await created.json();
     const events = await (await request.get(`/api/streams/${streamId}/events`)).json();
-    expect(events.events[0].metadata.commandId).toBe(header);
+    const byHeader = await request.post("/api/customers", { data: { name: uniqueName("Header Wins"), address: address() }, headers: { "Idempotency-Key": header } });
+    expect((await byHeader.json()).streamId, "the header's key was the one recorded").toBe(streamId);
+    expect(events.events[0].metadata.commandId).toMatch(/^cmd:/);
     for (const bad of ["has space", "x".repeat(201)]) {
       const response = await request.post("/api/customers", { data: { name: "K", address: address() }, headers: { "Idempotency-Key": bad } });
       expect(response.status()).toBe(400);
@@ -273,7 +276,7 @@ test.describe("GET /api/customers", () => {
     const all = await (await request.get(`/api/customers?city=${city.toUpperCase()}&limit=100`)).json();
     expect(all.items.map((i: { name: string }) => i.name)).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(all.nextCursor).toBeNull();
-    expect(Object.keys(all.items[0]).sort()).toEqual(["address", "city", "id", "name", "registeredAt", "status", "streamId", "updatedAt", "version"]);
+    expect(Object.keys(all.items[0]).sort()).toEqual(["address", "city", "email", "erased", "id", "name", "phone", "registeredAt", "status", "streamId", "updatedAt", "version"]);
 
     const active = await (await request.get(`/api/customers?city=${city}&status=active`)).json();
     expect(active.items).toHaveLength(4);
@@ -318,7 +321,7 @@ test.describe("GET /api/events", () => {
     const page1 = await first.json();
     expect(page1.events).toHaveLength(3);
     expect(typeof page1.cursor).toBe("string");
-    expect(Object.keys(page1.events[0]).sort()).toEqual(["data", "id", "metadata", "position", "streamId", "timestamp", "type", "version"]);
+    expect(Object.keys(page1.events[0]).sort()).toEqual(["data", "id", "metadata", "position", "schemaVersion", "streamId", "timestamp", "type", "version"]);
     const page2 = await (await request.get(`/api/events?limit=3&after=${encodeURIComponent(page1.cursor)}`)).json();
     const ids1 = page1.events.map((e: { id: string }) => e.id);
     for (const e of page2.events) expect(ids1).not.toContain(e.id);

@@ -67,6 +67,47 @@ test.describe("timeline", () => {
     await expect(details(page).getByText("1 Analytical Row", { exact: true })).toBeVisible();
   });
 
+  test("v3, jump to v1, step back to v3: the first Back leaves the timeline instead of staying on ?v=3", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}`);
+    await page.goto(`/customers/${c.id}/timeline?v=3`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "3");
+    await page.getByRole("region", { name: "Events" }).getByRole("button", { name: /v1\s*CustomerRegistered/ }).click();
+    await expect(page).toHaveURL(/\?v=1$/);
+    const next = page.getByRole("button", { name: "Next", exact: true });
+    await next.click();
+    await expect(page).toHaveURL(/\?v=2$/);
+    await next.click();
+    await expect(page).toHaveURL(/\?v=3$/);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "3");
+    await expect(details(page)).toHaveAccessibleName(/^Version 3 of 5/);
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/customers/${c.id}$`));
+
+    // The same with the keys: Home jumps (push), arrows step (replace).
+    await page.goto(`/customers/${c.id}/timeline?v=3`);
+    await slider(page).focus();
+    await page.keyboard.press("Home");
+    await expect(page).toHaveURL(/\?v=1$/);
+    await page.keyboard.press("ArrowRight");
+    await expect(page).toHaveURL(/\?v=2$/);
+    await page.keyboard.press("ArrowRight");
+    await expect(page).toHaveURL(/\?v=3$/);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "3");
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/customers/${c.id}$`));
+  });
+
+  test("the event's time is shown in the same local format as every page, with the ISO value in its title", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=2&tab=event`);
+    const time = details(page).locator("time").first();
+    await expect(time).toHaveAttribute("title", /^\d{4}-\d{2}-\d{2}T/);
+    await expect(details(page).getByText(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)).toHaveCount(0);
+    // Keyboard hints show where there is a pointer that hovers.
+    await expect(page.getByTestId("key-hints")).toBeVisible();
+  });
+
   test("Prev and Next step and disable at the ends; clicking a row jumps and Back returns", async ({ page, request }) => {
     const c = await customerWithHistory(request);
     await page.goto(`/customers/${c.id}/timeline?v=2`);
@@ -127,19 +168,26 @@ test.describe("timeline", () => {
     await expect(page.getByText("every field is added")).toBeVisible();
 
     await page.goto(`/customers/${c.id}/timeline?v=5&tab=why`);
-    const cityRow = details(page).getByRole("listitem").filter({ hasText: /^address\.city/ });
+    const cityRow = details(page).getByRole("listitem").filter({ hasText: /^City address\.city/ });
     await cityRow.getByRole("link", { name: "v4 CustomerAddressUpdated" }).click();
     await expect(page).toHaveURL(/\?v=4&tab=why$/);
     await expect(slider(page)).toHaveAttribute("aria-valuenow", "4");
     await page.getByRole("tab", { name: /Changes/ }).click();
     await expect(page.getByRole("list", { name: "Changed fields" })).toContainText('address.city"London" → "Oslo"');
+    // One label per field in every tab: the Changes tab and the Why tab both say "City".
+    await expect(page.getByRole("list", { name: "Changed fields" }).getByTestId("field-name").filter({ hasText: "address.city" })).toHaveText("City address.city");
 
     // Full history on demand, and pinning marks the versions that changed the field.
     await page.getByRole("tab", { name: "Why" }).click();
-    const streetRow = details(page).getByRole("listitem").filter({ hasText: /^address\.street/ });
+    await expect(cityRow.getByTestId("field-name")).toHaveText("City address.city");
+    const streetRow = details(page).getByRole("listitem").filter({ hasText: /^Street address\.street/ });
     await streetRow.getByRole("button", { name: "History of address.street" }).click();
     await expect(streetRow.getByText("2 changes up to v4")).toBeVisible();
-    await streetRow.getByRole("button", { name: "Pin address.street" }).click();
+    const pin = streetRow.getByRole("button", { name: "Pin address.street" });
+    // "Pin" says what it does: in the panel's text, and as the button's description.
+    await expect(details(page).getByText(/Pin a field to mark, in the event list and on the slider, every version that changed it/)).toBeVisible();
+    await expect(pin).toHaveAccessibleDescription("Mark the versions that changed address.street in the event list and on the slider");
+    await pin.click();
     await expect(page).toHaveURL(/field=address\.street/);
     await expect(page.getByRole("region", { name: "Events" }).getByText("changed address.street")).toHaveCount(2);
   });
@@ -175,6 +223,33 @@ test.describe("timeline", () => {
     await page.getByRole("button", { name: "Exit compare" }).click();
     await expect(page).toHaveURL(/\?v=5$/);
     await expect(page.getByRole("region", { name: /^Compare v/ })).toHaveCount(0);
+  });
+
+  test("compare starts from the version shown against the latest; the pickers name each version's event", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=3`);
+    await page.getByRole("button", { name: "Compare versions" }).click();
+    await expect(page).toHaveURL(/\?v=3&a=3&b=5$/);
+    const panel = page.getByRole("region", { name: "Compare v3 with v5" });
+    const events = panel.getByTestId("compare-version-event");
+    await expect(events).toHaveText(["v3 · CustomerAddressUpdated", "v5 · CustomerRenamed"]);
+    await panel.getByLabel("From version (A)").fill("1");
+    await expect(events.first()).toHaveText("v1 · CustomerRegistered");
+    await expect(panel.locator("#compare-versions option[value='2']")).toHaveAttribute("label", "v2 · CustomerRenamed");
+  });
+
+  test("on a phone the event list is one link away from the top of the page", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`/customers/${c.id}/timeline?v=3`);
+    const jump = page.getByRole("link", { name: "Jump to events" });
+    await expect(jump).toBeInViewport();
+    const events = page.getByRole("region", { name: "Events" });
+    await expect(events).not.toBeInViewport();
+    await jump.click();
+    await expect(events).toBeInViewport();
+    await expect(page.locator("#timeline-events")).toBeFocused();
+    await expect(page).toHaveURL(/\?v=3$/);
   });
 
   test("play steps once a second to the end and stops", async ({ page, request }) => {
@@ -238,12 +313,13 @@ test.describe("timeline", () => {
   });
 
   test("an unknown customer is not found", async ({ page }) => {
-    // The status is 200: loading boundaries above the page stream the shell before the lookup
-    // ends (Next.js then marks the page noindex); the not-found page is what the reader sees.
-    await page.goto("/customers/01900000-0000-7000-8000-000000000000/timeline");
+    // 404, answered by proxy.ts before the page streams (lib/server/page-status).
+    const unknown = await page.goto("/customers/01900000-0000-7000-8000-000000000000/timeline");
+    expect(unknown?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Customer not found" })).toBeVisible();
     await expect(page).toHaveTitle(/Customer not found/);
-    await page.goto("/customers/not-a-uuid/timeline?v=2");
+    const malformed = await page.goto("/customers/not-a-uuid/timeline?v=2");
+    expect(malformed?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Customer not found" })).toBeVisible();
   });
 
@@ -271,7 +347,9 @@ test.describe("timeline API", () => {
       { path: "address.city", before: "London", after: "Oslo", kind: "changed" },
       { path: "address.country", before: "GB", after: "NO", kind: "changed" },
     ]);
-    expect(body.provenance.name).toMatchObject({ version: 2, type: "CustomerRenamed", actor: "e2e" });
+    // The rename was sent with X-Actor: e2e; the server records the signed-in user instead.
+    const me = (await (await request.get("/api/me")).json()) as { id: string };
+    expect(body.provenance.name).toMatchObject({ version: 2, type: "CustomerRenamed", actor: `user:${me.id}` });
     expect(body.provenance["address.street"]).toMatchObject({ version: 3, type: "CustomerAddressUpdated" });
 
     for (const bad of ["version=6", "version=0", "version=x", "version=1&extra=1"]) {
@@ -290,7 +368,7 @@ test.describe("timeline API", () => {
     expect(ok.status()).toBe(200);
     const { events } = await ok.json();
     expect(events.map((e: { version: number }) => e.version)).toEqual([2, 3, 4]);
-    expect(Object.keys(events[0]).sort()).toEqual(["data", "id", "metadata", "position", "streamId", "timestamp", "type", "version"]);
+    expect(Object.keys(events[0]).sort()).toEqual(["data", "id", "metadata", "position", "schemaVersion", "streamId", "timestamp", "type", "version"]);
     expect((await (await request.get(`/api/streams/${c.streamId}/events`)).json()).events).toHaveLength(5);
 
     for (const bad of ["fromVersion=3&toVersion=2", "fromVersion=0", "toVersion=abc"]) {
@@ -315,5 +393,17 @@ test.describe("timeline API", () => {
     expect(body.groups.find((g: { path: string }) => g.path === "name").touches.map((t: { version: number }) => t.version)).toEqual([2, 5]);
     expect((await request.get(`/api/streams/${c.streamId}/compare?from=3&to=3`)).status()).toBe(400);
     expect((await request.get(`/api/streams/${c.streamId}/compare?from=1&to=9`)).status()).toBe(400);
+  });
+});
+
+test.describe("timeline on a touch screen", () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 375, height: 800 } });
+
+  test("keyboard hints are hidden", async ({ page, request }) => {
+    const c = await customerWithHistory(request);
+    await page.goto(`/customers/${c.id}/timeline?v=2`);
+    await expect(slider(page)).toHaveAttribute("aria-valuenow", "2");
+    expect(await page.evaluate(() => window.matchMedia("(hover: none)").matches), "the emulated screen cannot hover").toBe(true);
+    await expect(page.getByTestId("key-hints")).toBeHidden();
   });
 });

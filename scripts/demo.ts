@@ -1,11 +1,8 @@
 // `npm run demo`: the seed's story on a fresh in-memory database, as a terminal transcript.
 import { sql } from "drizzle-orm";
-import { connectPglite } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { changeCustomerAddress, registerCustomer } from "@/lib/commands/customer";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
-import { startProjections } from "@/lib/projections/runtime";
+import type { EventStore } from "@/lib/eventstore";
+import { createLedger } from "@/lib/server/ledger";
 import { readYourWrites } from "@/lib/projections/read-your-writes";
 import { customerList } from "@/db/schema";
 
@@ -13,11 +10,13 @@ const say = (text = "") => console.log(text);
 const step = (text: string) => say(`\n▸ ${text}`);
 
 say("Ledger demo: an event-sourced customer register on a fresh embedded database (PGlite, in memory)");
-const database = await connectPglite({ dataDir: "memory://" });
-await migrateDatabase(database);
-const store = new EventStore(database.db, eventRegistry);
-const projections = await startProjections(database, store, { inProcess: true, runner: { log: { log() {}, warn: console.warn, error: console.error } } });
-const ctx = { store, actor: "demo" };
+const ledger = await createLedger(
+  { dataDir: "memory://" },
+  { identity: false, projections: { inProcess: true, runner: { log: { log() {}, warn: console.warn, error: console.error } } } },
+);
+const { database, store } = ledger;
+const projections = ledger.projections!;
+const ctx = { store, actor: "system:demo" };
 
 try {
   step('register Alice Johnson at "123 Main St, Boston, MA"');
@@ -65,6 +64,5 @@ try {
   }
   say("\nDone. Every change above is an event in the log; the list is a projection of it.");
 } finally {
-  await projections.stop();
-  await database.close();
+  await ledger.close();
 }

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { chromiumPath, NO_CHROMIUM_MESSAGE } from "./chromium.mjs";
+import { nextStartArgs } from "./server-args.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -61,9 +62,22 @@ async function waitForServer(url, child, ms = 90_000) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
+// The poison hook of e2e/parked.spec.ts (lib/projections/test-poison.ts): the server and the
+// tests share this file's path; the spec writes a customer's name into it and deletes it.
+const hooks = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-e2e-hooks-"));
+process.on("exit", () => fs.rmSync(hooks, { recursive: true, force: true }));
 
 for (const kind of only) {
-  const runEnv = { ...env, SEED_DEMO: "1", E2E_DB: kind };
+  const runEnv = {
+    ...env,
+    SEED_DEMO: "1",
+    E2E_DB: kind,
+    LEDGER_TEST_POISON_FILE: path.join(hooks, `poison-${kind}`),
+    // The first admin, made at start; the browser tests sign in as it (e2e/auth.setup.ts).
+    LEDGER_ADMIN_EMAIL: "e2e-admin@example.com",
+    LEDGER_ADMIN_PASSWORD: "e2e admin password",
+    BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+  };
   let cleanup = async () => {};
   if (kind === "postgres") {
     if (!(await postgresUp())) {
@@ -91,7 +105,7 @@ for (const kind of only) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   console.log(`\n=== e2e on ${kind} at ${baseUrl} ===`);
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, nextStartArgs(port, "127.0.0.1"), {
     env: runEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,7 +1,11 @@
 // Builds the app when there is no build yet, or when a source file is newer than the build.
-import { spawnSync } from "node:child_process";
+// Several callers may run at once (`npm test` runs test files in parallel, and more than one of them
+// starts `next start`): a lock next to the build folder makes one build while the others wait,
+// then they see the fresh build and go on.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import lockfile from "proper-lockfile";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 const buildId = path.join(distDir, "BUILD_ID");
@@ -16,13 +20,33 @@ function newest(entry) {
   return max;
 }
 
-const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-const changedAt = Math.max(...sources.map(newest));
-if (builtAt === 0 || changedAt > builtAt) {
-  console.log(builtAt === 0 ? "[start] no build yet: running next build" : "[start] sources changed: rebuilding");
-  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+function staleness() {
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  if (builtAt === 0) return "no build yet";
+  return Math.max(...sources.map(newest)) > builtAt ? "sources changed" : null;
+}
+
+if (staleness()) {
+  // The holder touches the lock while it builds (the build runs asynchronously so that it can);
+  // a holder that died leaves a lock that goes stale in 10 s.
+  const release = await lockfile.lock(".", {
+    lockfilePath: `${distDir}.build.lock`,
+    retries: { retries: 1200, minTimeout: 500, maxTimeout: 1000 },
   });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  try {
+    const why = staleness();
+    if (why) {
+      console.log(why === "no build yet" ? "[start] no build yet: running next build" : "[start] sources changed: rebuilding");
+      const code = await new Promise((resolve) => {
+        const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+          stdio: "inherit",
+          env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+        });
+        child.once("exit", (status) => resolve(status ?? 1));
+      });
+      if (code !== 0) process.exitCode = code;
+    }
+  } finally {
+    await release();
+  }
 }

@@ -1,39 +1,42 @@
-// `npm run projections -- status` | `npm run projections -- rebuild <name>`
+// `npm run projections -- status` | `npm run projections -- rebuild <name>` |
+// `npm run projections -- verify <name> [--sample N] [--repair] [--json]`
 //
 // Works against DATABASE_URL, or else the app's embedded PGlite directory (PGLITE_DIR or
 // ./.data/pglite), which only one process may open: while the app runs on it, use the app
 // instead (the /projections page, or POST /api/projections/<name>/rebuild).
-import { connectFromEnv, defaultPgliteDir, type Database } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { defaultPgliteDir } from "@/db/client";
+import { createLedger, databaseSourceFromEnv, type Ledger } from "@/lib/server/ledger";
 import { projections } from "@/lib/projections";
 import { startProjections, type ProjectionStatus } from "@/lib/projections/runtime";
 import { readStatuses } from "@/lib/projections/status";
+import { verifyProjection, type Mismatch, type VerifyReport } from "@/lib/projections/verify";
 
 const usage = `Usage:
   npm run projections -- status [--json]
   npm run projections -- rebuild <name>
+  npm run projections -- verify <name> [--sample N] [--repair] [--json]
+      recompute the read tables from the log and compare them with the stored ones (exit 1 on drift);
+      --sample N: only N random streams; --repair: rewrite exactly the rows that differ
 
 Projections: ${projections.map((p) => p.name).join(", ")}`;
 
 const [command, ...rest] = process.argv.slice(2);
-if (command !== "status" && command !== "rebuild") {
+if (command !== "status" && command !== "rebuild" && command !== "verify") {
   console.error(usage);
   process.exit(command === undefined || command === "--help" || command === "help" ? 0 : 2);
 }
-const name = command === "rebuild" ? rest[0] : undefined;
-if (command === "rebuild" && (!name || !projections.some((p) => p.name === name))) {
+const name = command === "rebuild" || command === "verify" ? rest[0] : undefined;
+if ((command === "rebuild" || command === "verify") && (!name || !projections.some((p) => p.name === name))) {
   console.error(name ? `No projection named ${JSON.stringify(name)}.\n\n${usage}` : usage);
   process.exit(2);
 }
 
-let database: Database;
+let ledger: Ledger;
 try {
-  database = await connectFromEnv();
+  ledger = await createLedger(databaseSourceFromEnv(), { identity: false });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  if (/in use by process/.test(message)) {
+  if (/ is in use by /.test(message)) {
     console.error(
       `${message}\n\nThe app is probably running on ${defaultPgliteDir()}. Use it instead: ` +
         `the /projections page, or POST /api/projections/${name ?? "<name>"}/rebuild (progress in GET /api/projections).`,
@@ -43,7 +46,44 @@ try {
   }
   process.exit(1);
 }
-await migrateDatabase(database, process.env.DATABASE_URL);
+const { database, store } = ledger;
+
+/** `--sample N`: a positive whole number, or a usage error. */
+function sampleOption(): number | undefined {
+  const at = rest.indexOf("--sample");
+  if (at < 0) return undefined;
+  const n = Number(rest[at + 1]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--sample needs a whole number of streams, at least 1 (got ${JSON.stringify(rest[at + 1] ?? "")}).\n\n${usage}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** The columns that differ between a stored and a recomputed row, as `column: stored → recomputed`. */
+function differences(m: Mismatch): string {
+  if (!m.stored) return "missing from the stored table";
+  if (!m.recomputed) return "stored, but the log gives no such row";
+  const columns = [...new Set([...Object.keys(m.stored), ...Object.keys(m.recomputed)])];
+  return columns
+    .filter((c) => JSON.stringify(m.stored![c]) !== JSON.stringify(m.recomputed![c]))
+    .map((c) => `${c}: ${JSON.stringify(m.stored![c])} → ${JSON.stringify(m.recomputed![c])}`)
+    .join("; ");
+}
+
+function printReport(report: VerifyReport) {
+  const scope = report.sampledStreams === null ? "every row" : `${fmt(report.sampledStreams)} sampled stream(s)`;
+  for (const t of report.tables) console.log(`${t.table}: ${t.skipped ? `skipped (${t.skipped})` : `${fmt(t.compared)} rows compared`}`);
+  console.log(
+    `${report.projection}: ${scope} at position ${fmt(report.position)}, ${fmt(report.events)} events replayed in ${(report.durationMs / 1000).toFixed(2)} s: ` +
+      (report.mismatchCount ? `${fmt(report.mismatchCount)} mismatch(es)` : "no drift") +
+      (report.repaired ? `, ${fmt(report.repaired)} row(s) repaired` : ""),
+  );
+  for (const m of report.mismatches) {
+    console.log(`  ${m.table} ${JSON.stringify(m.key)} ${m.streamId ?? "(no stream)"} @${m.position ?? "-"}: ${differences(m)}`);
+  }
+  if (report.mismatches.length < report.mismatchCount) console.log(`  … and ${fmt(report.mismatchCount - report.mismatches.length)} more`);
+}
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
@@ -75,7 +115,13 @@ function bar(processed: number, total: number, width = 30) {
 }
 
 try {
-  if (command === "status") {
+  if (command === "verify") {
+    const projection = projections.find((p) => p.name === name)!;
+    const report = await verifyProjection(database.db, store.codec, projection, { sample: sampleOption(), repair: rest.includes("--repair") });
+    if (rest.includes("--json")) console.log(JSON.stringify(report, null, 2));
+    else printReport(report);
+    process.exitCode = report.mismatchCount > report.repaired ? 1 : 0;
+  } else if (command === "status") {
     const statuses = await readStatuses(database.db, projections, { localRunner: false });
     if (rest.includes("--json")) console.log(JSON.stringify(statuses, null, 2));
     else {
@@ -85,7 +131,6 @@ try {
   } else {
     // This process helps: on PostgreSQL beside any workers or app (the locks share the work out),
     // on PGlite alone.
-    const store = new EventStore(database.db, eventRegistry);
     const runtime = await startProjections(database, store, {
       inProcess: true,
       runner: { log: { log: () => {}, warn: console.warn, error: console.error } },

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const roots = ["lib", "db", "scripts"];
+const roots = ["lib", "db", "scripts", "services"];
 const files = [];
 const walk = (dir) => {
   if (!fs.existsSync(dir)) return;

@@ -5,16 +5,18 @@
 //
 // Env: DATABASE_URL (required), PROJECTION_BATCH_SIZE (events per transaction; default 500 while
 // following the log and 10,000 while catching up; when set, that many throughout), PROJECTION_POLL_MS
-// (default 1000), DATABASE_POOL_SIZE (default 4).
+// (default 1000), DATABASE_POOL_SIZE (default 4; never fewer than projections + 2, see
+// minimumPoolSize in lib/server/ledger.ts), NATS_URL (when set, the worker also publishes
+// the log to NATS JetStream: SPEC §8; one publisher at a time is active, like a projection).
+// Tracing: the standard OTEL_* variables, off unless OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_TRACES_EXPORTER is set (lib/observability/tracing-sdk.ts).
 // Test hook: LEDGER_TEST_BATCH_PAUSE_MS holds every batch transaction open that long before it
 // commits (so that a test can kill a worker mid-batch).
 import os from "node:os";
 import { sql } from "drizzle-orm";
-import { connectPostgres } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
-import { startProjections } from "@/lib/projections/runtime";
+import { sessionSettingsFromEnv } from "@/db/client";
+import { startTracing } from "@/lib/observability/tracing-sdk";
+import { createLedger } from "@/lib/server/ledger";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -60,29 +62,33 @@ function isTransient(error: unknown): boolean {
 /** Connect, migrate and start, retrying transient failures with back-off (up to ~1 s apart). */
 async function startUp() {
   for (let attempt = 1; ; attempt++) {
-    const database = await connectPostgres({ url: url!, max: positiveInt("DATABASE_POOL_SIZE", 4) });
     try {
-      await migrateDatabase(database, url);
-      const store = new EventStore(database.db, eventRegistry);
-      const runtime = await startProjections(database, store, {
-        inProcess: true,
-        runner: {
-          batchSize,
-          pollMs,
-          onBatch: (batch) => {
-            applied += batch.events;
+      const ledger = await createLedger(
+        // DATABASE_POOL_SIZE, raised by createLedger to what the projections need (minimumPoolSize).
+        { url: url!, max: positiveInt("DATABASE_POOL_SIZE", 4), session: sessionSettingsFromEnv(process.env, "ledger-worker") },
+        {
+          identity: false,
+          publisher: process.env.NATS_URL ? { url: process.env.NATS_URL, inProcess: true } : null,
+          projections: {
+            inProcess: true,
+            runner: {
+              batchSize,
+              pollMs,
+              onBatch: (batch) => {
+                applied += batch.events;
+              },
+              beforeCommit:
+                pauseMs > 0
+                  ? async (tx) => {
+                      await tx.execute(sql`select pg_sleep(${pauseMs / 1000}) /* ledger-test-batch-pause */`);
+                    }
+                  : undefined,
+            },
           },
-          beforeCommit:
-            pauseMs > 0
-              ? async (tx) => {
-                  await tx.execute(sql`select pg_sleep(${pauseMs / 1000}) /* ledger-test-batch-pause */`);
-                }
-              : undefined,
         },
-      });
-      return { database, runtime };
+      );
+      return { database: ledger.database, runtime: ledger.projections! };
     } catch (error) {
-      await database.close().catch(() => {});
       if (!isTransient(error)) throw error;
       const delay = Math.min(1000, 50 * 2 ** Math.min(attempt, 5));
       console.warn(`[worker] database not available (${error instanceof Error ? error.message : String(error)}); retrying in ${delay} ms`);
@@ -91,6 +97,7 @@ async function startUp() {
   }
 }
 
+const tracing = await startTracing({ serviceName: "ledger-worker" });
 let applied = 0;
 // A signal during start-up ends the process at once (nothing is running yet).
 const early = () => process.exit(0);
@@ -117,6 +124,7 @@ async function shutdown(signal: string) {
   clearInterval(report);
   await runtime.stop().catch((error) => console.error(error));
   await database.close().catch(() => {});
+  await tracing?.shutdown().catch(() => {});
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -2,80 +2,33 @@
 
 import { revalidatePath } from "next/cache";
 import { v7 as uuidv7 } from "uuid";
-import { archiveCustomer, editCustomer, loadCustomer, registerCustomer, type CustomerCommandResult } from "@/lib/commands/customer";
-import { customerErrorMessages } from "@/lib/domain/customer/errors";
-import { customerIdOf } from "@/lib/domain/customer/events";
-import { archiveCustomerInput, editCustomerInput, fieldErrorsOf, registerCustomerInput } from "@/lib/domain/customer/schema";
-import { describeEvent } from "@/lib/queries/events";
+import { archiveCustomer, changeCustomerContact, editCustomer, eraseCustomer, loadCustomer, registerCustomer } from "@/lib/commands/customer";
+import { conflictDetails } from "@/lib/commands/conflict";
+import { customerIdOf, customerStreamId } from "@/lib/domain/customer/events";
+import { archiveCustomerInput, changeContactInput, editCustomerInput, eraseCustomerInput, registerCustomerInput } from "@/lib/domain/customer/schema";
+import {
+  commandIdOf,
+  contactValuesOf,
+  customerFormValues,
+  customerInputOf,
+  customerValuesOf,
+  editSubmissionOf,
+  formText,
+  type ContactFormValues,
+  type EditSubmission,
+  type CustomerFormValues,
+  type RegisterFormValues,
+} from "@/lib/forms/customer-form";
+import { commandFailed, errorState, validationFailed } from "@/lib/forms/form-result";
+import type { ArchiveFormValues, ConflictMerge, FormState } from "@/lib/forms/form-state";
+import { applyChoices, withUndecided, type MergeField } from "@/lib/forms/merge";
 import { getApp } from "@/lib/server/app";
-import type { ArchiveFormValues, CustomerFormValues, FormError, FormState } from "./form-state";
+import { authorizeAction } from "@/lib/server/identity";
 
-/** Who the UI's commands are recorded as (there are no user accounts). */
-const ACTOR = "web";
 /** How long a form waits for the read tables to show its change before answering. */
 const READ_YOUR_WRITES_MS = 2000;
-const COMMAND_ID = /^[\x21-\x7e]{1,200}$/;
 
 type CustomerFormState = FormState<CustomerFormValues>;
-
-/** A form field as typed; a missing field or a file is "". */
-const text = (formData: FormData, key: string) => {
-  const value = formData.get(key);
-  return typeof value === "string" ? value : "";
-};
-
-function customerValues(formData: FormData): CustomerFormValues {
-  return {
-    name: text(formData, "name"),
-    street: text(formData, "address.street"),
-    city: text(formData, "address.city"),
-    region: text(formData, "address.region"),
-    postalCode: text(formData, "address.postalCode"),
-    country: text(formData, "address.country"),
-  };
-}
-
-const addressOf = (v: CustomerFormValues) => ({
-  street: v.street,
-  city: v.city,
-  region: v.region,
-  postalCode: v.postalCode,
-  country: v.country,
-});
-
-/** The form's idempotency key: a double submit of one rendering of a form appends once. */
-function commandIdOf(formData: FormData): string | undefined {
-  const id = text(formData, "commandId");
-  return COMMAND_ID.test(id) ? id : undefined;
-}
-
-function error<V>(err: FormError, values: V, commandId?: string): FormState<V> {
-  return { status: "error", error: err, values, at: Date.now(), commandId };
-}
-
-function failure<V>(result: Extract<CustomerCommandResult, { ok: false }>, values: V, commandId?: string): FormState<V> {
-  const e = result.error;
-  if (e.code === "version_conflict") {
-    return error(
-      {
-        code: "version_conflict",
-        message: "Changed since you opened it",
-        expectedVersion: e.expectedVersion,
-        actualVersion: e.actualVersion,
-        eventsSince: e.eventsSince.map((event) => ({
-          version: event.version,
-          type: event.type,
-          timestamp: event.timestamp,
-          actor: event.metadata.actor,
-          changes: describeEvent(event),
-        })),
-      },
-      values,
-      commandId,
-    );
-  }
-  return error({ code: e.code, message: customerErrorMessages[e.code] }, values, commandId);
-}
 
 /** Read-your-writes: the list and dashboard show the change as soon as the form says "saved". */
 async function afterWrite(position: number | null, paths: string[]) {
@@ -86,90 +39,88 @@ async function afterWrite(position: number | null, paths: string[]) {
   for (const path of paths) revalidatePath(path);
 }
 
-export async function registerCustomerAction(_prev: CustomerFormState, formData: FormData): Promise<CustomerFormState> {
-  const values = customerValues(formData);
-  const parsed = registerCustomerInput.safeParse({ name: values.name, address: addressOf(values) });
-  if (!parsed.success) {
-    return error({ code: "validation_failed", message: "Check the highlighted fields", fieldErrors: fieldErrorsOf(parsed.error) }, values, commandIdOf(formData));
-  }
-  const { store } = await getApp();
-  const result = await registerCustomer(parsed.data, { store, actor: ACTOR, commandId: commandIdOf(formData) });
-  if (!result.ok) return failure(result, values, commandIdOf(formData));
-  await afterWrite(result.position, ["/customers", "/"]);
-  const id = customerIdOf(result.streamId) ?? result.id;
-  return {
-    status: "saved",
-    id,
-    version: result.version,
-    unchanged: result.unchanged,
-    message: `Registered ${parsed.data.name}`,
-    at: Date.now(),
-    nextCommandId: uuidv7(),
-  };
+function saved(id: string, version: number, unchanged: boolean, message: string) {
+  return { status: "saved", id, version, unchanged, message, at: Date.now(), nextCommandId: uuidv7() } as const;
 }
 
-/** The values the form was loaded with (hidden `initial.*` fields): what the user did not touch. */
-function initialValues(formData: FormData): CustomerFormValues {
-  const get = (key: string) => text(formData, `initial.${key}`);
-  return {
-    name: get("name"),
-    street: get("address.street"),
-    city: get("address.city"),
-    region: get("address.region"),
-    postalCode: get("address.postalCode"),
-    country: get("address.country"),
-  };
+export async function registerCustomerAction(_prev: FormState<RegisterFormValues>, formData: FormData): Promise<FormState<RegisterFormValues>> {
+  const { actor } = await authorizeAction("registerCustomerAction");
+  const contact = contactValuesOf(formData);
+  const values = { ...customerValuesOf(formData), ...contact };
+  const commandId = commandIdOf(formData);
+  const parsed = registerCustomerInput.safeParse({ ...customerInputOf(values), ...contact });
+  if (!parsed.success) return validationFailed(parsed.error, values, commandId);
+
+  const { store } = await getApp();
+  const result = await registerCustomer(parsed.data, { store, actor, commandId });
+  if (!result.ok) return commandFailed(result.error, values, commandId);
+
+  await afterWrite(result.position, ["/customers", "/"]);
+  return saved(customerIdOf(result.streamId) ?? result.id, result.version, result.unchanged, `Registered ${parsed.data.name}`);
 }
 
 /**
- * "Apply my edits on top": the fields the user changed (typed ≠ loaded) over the customer as it
- * is now, so that someone else's change to a field this user did not touch survives.
+ * Save an edit at the version the form was loaded at. A stale one answers with the three-way
+ * merge's inputs (the base, the customer now, what was typed) and refreshes the page, so the
+ * header and the Record card show the current version; the form decides the clashes (merge.ts).
+ * A resubmission must carry a choice for each clash, or nothing is saved.
  */
-function mergeOnTop(typed: CustomerFormValues, initial: CustomerFormValues, current: CustomerFormValues): CustomerFormValues {
-  const out = { ...current };
-  for (const key of Object.keys(typed) as (keyof CustomerFormValues)[]) {
-    if (typed[key].trim() !== initial[key].trim()) out[key] = typed[key];
+export async function editCustomerAction(id: string, prev: CustomerFormState, formData: FormData): Promise<CustomerFormState> {
+  const { actor } = await authorizeAction("editCustomerAction");
+  const form = editSubmissionOf(formData);
+  const { store } = await getApp();
+  if (form.review) return (await reviewEdit(store, id, form)) ?? prev;
+
+  const decided = applyChoices(form.values, form.initial, form.clashes, form.choices);
+  if (!decided.ok) {
+    // Only a tampered or half-sent form gets here: the Save buttons wait for every choice.
+    if (prev.status === "error" && prev.error.code === "version_conflict") return { ...prev, at: Date.now() };
+    const fieldErrors = Object.fromEntries(decided.undecided.map((field) => [inputName(field), ["Choose mine or theirs"]]));
+    return errorState({ code: "validation_failed", message: "Decide each field you both changed", fieldErrors }, form.values, form.commandId);
   }
-  return out;
+  const parsed = editCustomerInput.safeParse({ ...customerInputOf(decided.values), expectedVersion: form.expectedVersion });
+  if (!parsed.success) return validationFailed(parsed.error, decided.values, form.commandId);
+
+  const ctx = { store, actor, expectedVersion: parsed.data.expectedVersion, commandId: form.commandId };
+  const result = await editCustomer(id, parsed.data, ctx);
+  if (!result.ok) {
+    const stale = ["version_conflict", "customer_archived", "customer_erased"].includes(result.error.code);
+    if (stale) revalidatePath(`/customers/${id}`);
+    const merge = result.error.code === "version_conflict" ? await conflictMerge(store, id, form.initial) : undefined;
+    return commandFailed(result.error, decided.values, form.commandId, merge);
+  }
+
+  await afterWrite(result.position, ["/customers", `/customers/${id}`, "/"]);
+  return saved(id, result.version, result.unchanged, result.unchanged ? "Nothing changed" : `Saved as version ${result.version}`);
 }
 
-export async function editCustomerAction(id: string, _prev: CustomerFormState, formData: FormData): Promise<CustomerFormState> {
-  const values = customerValues(formData);
-  const commandId = commandIdOf(formData);
-  const { store } = await getApp();
-  let submitted = values;
-  let expectedVersion = Number(text(formData, "expectedVersion"));
-  const onTop = text(formData, "applyOnTopOf");
-  if (onTop) {
-    expectedVersion = Number(onTop);
-    const { state } = await loadCustomer(store, id);
-    if (state.status !== "unregistered") {
-      submitted = mergeOnTop(values, initialValues(formData), {
-        name: state.name,
-        street: state.address.street,
-        city: state.address.city,
-        region: state.address.region ?? "",
-        postalCode: state.address.postalCode ?? "",
-        country: state.address.country ?? "",
-      });
-    }
-  }
-  const parsed = editCustomerInput.safeParse({ name: submitted.name, address: addressOf(submitted), expectedVersion });
-  if (!parsed.success) {
-    return error({ code: "validation_failed", message: "Check the highlighted fields", fieldErrors: fieldErrorsOf(parsed.error) }, values, commandId);
-  }
-  const result = await editCustomer(id, parsed.data, { store, actor: ACTOR, expectedVersion: parsed.data.expectedVersion, commandId });
-  if (!result.ok) return failure(result, values, commandId);
-  await afterWrite(result.position, ["/customers", `/customers/${id}`, "/"]);
-  return {
-    status: "saved",
-    id,
-    version: result.version,
-    unchanged: result.unchanged,
-    message: result.unchanged ? "Nothing changed" : `Saved as version ${result.version}`,
-    at: Date.now(),
-    nextCommandId: uuidv7(),
-  };
+const inputName = (field: MergeField) => (field === "name" ? "name" : `address.${field}`);
+
+type Store = Awaited<ReturnType<typeof getApp>>["store"];
+
+/** The merge's other inputs: the customer as it is now, and whether it can still be edited. */
+async function conflictMerge(store: Store, id: string, base: CustomerFormValues): Promise<ConflictMerge | undefined> {
+  const { state } = await loadCustomer(store, id);
+  if (state.status === "unregistered") return undefined;
+  return { base, theirs: customerFormValues(state), version: state.version, standing: state.erased ? "erased" : state.status };
+}
+
+/** "Review" (the live warning's button): the conflict a save would meet now, with nothing saved. */
+async function reviewEdit(store: Store, id: string, form: EditSubmission): Promise<CustomerFormState | null> {
+  const { state } = await loadCustomer(store, id);
+  if (state.status === "unregistered" || !Number.isInteger(form.expectedVersion) || state.version <= form.expectedVersion) return null;
+  // A clash still undecided from an earlier conflict stays a clash: its base is nobody's value.
+  const base = withUndecided(form.initial, form.clashes.filter((field) => !form.choices[field]));
+  const decided = applyChoices(form.values, form.initial, form.clashes.filter((field) => form.choices[field]), form.choices);
+  const values = decided.ok ? decided.values : form.values;
+  const conflict = await conflictDetails(store, customerStreamId(id), form.expectedVersion, state.version);
+  revalidatePath(`/customers/${id}`);
+  return commandFailed(conflict, values, form.commandId, {
+    base,
+    theirs: customerFormValues(state),
+    version: state.version,
+    standing: state.erased ? "erased" : state.status,
+  });
 }
 
 export async function archiveCustomerAction(
@@ -177,19 +128,55 @@ export async function archiveCustomerAction(
   _prev: FormState<ArchiveFormValues>,
   formData: FormData,
 ): Promise<FormState<ArchiveFormValues>> {
-  const values = { reason: text(formData, "reason") };
-  const parsed = archiveCustomerInput.safeParse({ reason: values.reason, expectedVersion: Number(text(formData, "expectedVersion")) });
-  if (!parsed.success) {
-    return error({ code: "validation_failed", message: "Check the highlighted fields", fieldErrors: fieldErrorsOf(parsed.error) }, values, commandIdOf(formData));
-  }
+  const { actor } = await authorizeAction("archiveCustomerAction");
+  const values = { reason: formText(formData, "reason") };
+  const commandId = commandIdOf(formData);
+  const parsed = archiveCustomerInput.safeParse({ reason: values.reason, expectedVersion: Number(formText(formData, "expectedVersion")) });
+  if (!parsed.success) return validationFailed(parsed.error, values, commandId);
+
   const { store } = await getApp();
-  const result = await archiveCustomer(id, { reason: parsed.data.reason }, {
-    store,
-    actor: ACTOR,
-    expectedVersion: parsed.data.expectedVersion,
-    commandId: commandIdOf(formData),
-  });
-  if (!result.ok) return failure(result, values, commandIdOf(formData));
+  const ctx = { store, actor, expectedVersion: parsed.data.expectedVersion, commandId };
+  const result = await archiveCustomer(id, { reason: parsed.data.reason }, ctx);
+  if (!result.ok) return commandFailed(result.error, values, commandId);
+
   await afterWrite(result.position, ["/customers", `/customers/${id}`, "/"]);
-  return { status: "saved", id, version: result.version, unchanged: false, message: "Archived", at: Date.now(), nextCommandId: uuidv7() };
+  return saved(id, result.version, false, "Archived");
+}
+
+export async function changeContactAction(
+  id: string,
+  _prev: FormState<ContactFormValues>,
+  formData: FormData,
+): Promise<FormState<ContactFormValues>> {
+  const { actor } = await authorizeAction("changeContactAction");
+  const values = contactValuesOf(formData);
+  const commandId = commandIdOf(formData);
+  const parsed = changeContactInput.safeParse({ ...values, expectedVersion: Number(formText(formData, "expectedVersion")) });
+  if (!parsed.success) return validationFailed(parsed.error, values, commandId);
+
+  const { store } = await getApp();
+  const ctx = { store, actor, expectedVersion: parsed.data.expectedVersion, commandId };
+  const result = await changeCustomerContact(id, { email: parsed.data.email, phone: parsed.data.phone }, ctx);
+  if (!result.ok) return commandFailed(result.error, values, commandId);
+
+  await afterWrite(result.position, ["/customers", `/customers/${id}`, "/"]);
+  return saved(id, result.version, result.unchanged, result.unchanged ? "Nothing changed" : `Contact details saved as version ${result.version}`);
+}
+
+/** Admin only (ACTION_RULES): erase the customer's personal data by deleting its key. */
+type EraseFormState = FormState<{ reason: string }>;
+
+export async function eraseCustomerAction(id: string, _prev: EraseFormState, formData: FormData): Promise<EraseFormState> {
+  const { actor } = await authorizeAction("eraseCustomerAction");
+  const values = { reason: formText(formData, "reason") };
+  const commandId = commandIdOf(formData);
+  const parsed = eraseCustomerInput.safeParse({ reason: values.reason });
+  if (!parsed.success) return validationFailed(parsed.error, values, commandId);
+
+  const { store } = await getApp();
+  const result = await eraseCustomer(id, { reason: parsed.data.reason }, { store, actor, commandId });
+  if (!result.ok) return commandFailed(result.error, values, commandId);
+
+  await afterWrite(result.position, ["/customers", `/customers/${id}`, "/"]);
+  return saved(id, result.version, false, "Personal data erased");
 }

@@ -6,7 +6,9 @@ import { z } from "zod";
 import { listSearchString, queryKeys } from "@/components/query-keys";
 import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
+import { LocalTime } from "@/components/local-time";
 import { firstValues } from "@/lib/queries/params";
+import { pageFilterProblems } from "@/lib/http/page-filters";
 import {
   CUSTOMER_PAGE_SIZE,
   customerListParams,
@@ -14,7 +16,9 @@ import {
   listCustomers,
   type CustomerListPage,
 } from "@/lib/queries/customers";
+import { roleAllows } from "@/lib/auth/roles";
 import { getApp } from "@/lib/server/app";
+import { currentPrincipal } from "@/lib/server/identity";
 import { CustomerTable } from "./customer-table";
 import { RegisterForm } from "./register-form";
 
@@ -26,7 +30,7 @@ const pageParams = z.object(customerListParams.shape);
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const parsed = pageParams.safeParse(firstValues(await searchParams));
-  if (!parsed.success) return <BadLink message={parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")} />;
+  if (!parsed.success) return <BadLink message={(pageFilterProblems("/customers", new URLSearchParams(firstValues(await searchParams))) ?? []).join(" ")} />;
   const params = parsed.data;
   const { database } = await getApp();
   let page: CustomerListPage;
@@ -42,29 +46,65 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   // the bench) are not rendered here: the table loads them once per tab from /api/stats/cities,
   // which kept them out of every page's HTML and RSC payload (twice over) and its queries.
   queryClient.setQueryData(queryKeys.customerList(search), page);
+  // Registering needs the editor role: a viewer gets the list alone (the action refuses anyway).
+  const canRegister = !params.asOf && roleAllows((await currentPrincipal())?.role, "editor");
+  const nowSearch = listSearchString({ ...params, asOf: undefined, cursor: undefined }, { limit: CUSTOMER_PAGE_SIZE });
+  // The whole view (every page) as CSV: filters, search and asOf, not the cursor or page size.
+  const exportSearch = listSearchString({ ...params, cursor: undefined, limit: undefined }, { limit: CUSTOMER_PAGE_SIZE });
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">Customers</h1>
+        <a href={`/api/customers/export${exportSearch ? `?${exportSearch}` : ""}`} download className={buttonClass("secondary", "sm")}>
+          Export CSV
+        </a>
+        {canRegister ? (
         <a href="#register" className="text-sm font-medium text-blue-700 hover:underline lg:hidden dark:text-blue-400">
           Register a customer
         </a>
+        ) : null}
       </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      {params.asOf ? <PastBanner asOf={params.asOf} nowHref={`/customers${nowSearch ? `?${nowSearch}` : ""}`} /> : null}
+      <div className={canRegister ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" : undefined}>
         <section aria-label="Customer list" className="min-w-0">
           <HydrationBoundary state={dehydrate(queryClient)}>
             <CustomerTable
               search={search}
               filters={{ city: params.city ?? "", status: params.status, q: params.q ?? "" }}
+              asOf={params.asOf ?? null}
+              sort={params.sort}
             />
           </HydrationBoundary>
         </section>
-        <aside id="register" aria-labelledby="register-heading" className="scroll-mt-4">
-          <RegisterForm commandId={uuidv7()} />
-        </aside>
+        {canRegister ? (
+          <aside id="register" aria-labelledby="register-heading" className="scroll-mt-4">
+            <RegisterForm commandId={uuidv7()} />
+          </aside>
+        ) : null}
       </div>
     </div>
+  );
+}
+
+/** The list shows the past: say so plainly, with the way back to the present. */
+function PastBanner({ asOf, nowHref }: { asOf: string; nowHref: string }) {
+  return (
+    <Notice tone="warning" role="status">
+      <p className="font-medium">
+        Viewing the register as of <LocalTime iso={asOf} />.
+      </p>
+      <p className="mt-1 text-sm">
+        Rows, filters, search and cities are as they were then; each row&apos;s version links to its timeline at that version.{" "}
+        <Link href={nowHref} className="font-medium underline">
+          Back to now
+        </Link>{" "}
+        ·{" "}
+        <Link href={`/?asOf=${encodeURIComponent(asOf)}`} className="font-medium underline">
+          Dashboard as of then
+        </Link>
+      </p>
+    </Notice>
   );
 }
 

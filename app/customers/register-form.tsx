@@ -1,38 +1,31 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useActionState, useEffect } from "react";
+import { ContactFields } from "@/components/customers/contact-fields";
+import { useCommandForm } from "@/components/customers/use-command-form";
 import { CustomerFields } from "@/components/customers/customer-fields";
 import { queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import { Card, Notice } from "@/components/ui/card";
 import { registerCustomerAction } from "./actions";
-import { commandIdFor, emptyCustomerValues, idle, type CustomerFormValues, type FormState } from "./form-state";
+import { emptyRegisterValues, type RegisterFormValues } from "@/lib/forms/customer-form";
+import { commandIdFor } from "@/lib/forms/form-state";
+
+const INVALIDATE = [queryKeys.customers, queryKeys.cities];
 
 /** Register a customer (server action); on an error every typed value stays in place. */
 export function RegisterForm({ commandId }: { commandId: string }) {
-  const [state, action, pending] = useActionState<FormState<CustomerFormValues>, FormData>(registerCustomerAction, idle);
-  const queryClient = useQueryClient();
-  const savedAt = state.status === "saved" ? state.at : 0;
-  useEffect(() => {
-    if (savedAt) {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.cities });
-    }
-  }, [savedAt, queryClient]);
-
-  const values = state.status === "error" ? state.values : emptyCustomerValues;
-  const fieldErrors = state.status === "error" && state.error.code === "validation_failed" ? state.error.fieldErrors : undefined;
+  const { state, formAction, pending, values, fieldErrors, formRef, outcomeRef } = useCommandForm<RegisterFormValues>(registerCustomerAction, INVALIDATE);
   return (
     <Card className="p-4">
       <h2 id="register-heading" className="mb-3 text-lg font-semibold">
         Register a customer
       </h2>
-      <form action={action} noValidate className="space-y-4" aria-describedby="register-status">
+      <form ref={formRef} action={formAction} noValidate className="space-y-4" aria-describedby="register-status">
         <input type="hidden" name="commandId" value={commandIdFor(state, commandId)} />
-        <CustomerFields idPrefix="register" values={values} fieldErrors={fieldErrors} />
-        <div id="register-status" aria-live="polite">
+        <CustomerFields idPrefix="register" values={values ?? emptyRegisterValues} fieldErrors={fieldErrors} />
+        <ContactFields idPrefix="register" values={values ?? emptyRegisterValues} fieldErrors={fieldErrors} />
+        <div id="register-status" ref={outcomeRef} tabIndex={-1} aria-live="polite" className="rounded-md outline-none focus-visible:ring-2 focus-visible:ring-blue-600">
           {state.status === "saved" ? (
             <Notice tone="success">
               {state.message}.{" "}

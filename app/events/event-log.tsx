@@ -1,22 +1,29 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Pager } from "@/components/data-table/pager";
+import { EmptyState, ListSkeleton, LoadError } from "@/components/data-table/states";
+import { useUrlParams, type ParamUpdates } from "@/components/data-table/use-url-params";
+import { useActorLabel } from "@/components/actors/actor-name";
 import { EventList } from "@/components/events/event-list";
+import { ActorSelect } from "./actor-select";
+import { StreamFilterInput } from "./stream-filter";
 import { LiveToggle, useLiveInvalidation, useLivePaused } from "@/components/live/live";
 import { fetchJson, queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
-import { Notice, Skeleton } from "@/components/ui/card";
-import { Input, Select } from "@/components/ui/input";
+import { Select } from "@/components/ui/input";
 import type { EventBrowsePage } from "@/lib/queries/events";
 
-/** The global log, newest first: filter by type and stream, page with Newer/Older, live. */
-export function EventLog({ search, filters, types }: { search: string; filters: { type: string; stream: string }; types: string[] }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+export interface EventFilters {
+  type: string;
+  stream: string;
+  actor: string;
+}
+
+/** The global log, newest first: filter by type, stream and who changed it, page with Newer/Older, live. */
+export function EventLog({ search, filters, types }: { search: string; filters: EventFilters; types: string[] }) {
+  const { hrefWith, replace } = useUrlParams();
   const [paused, setPaused] = useLivePaused();
   const live = useLiveInvalidation([queryKeys.events], paused);
   const page = useQuery({
@@ -26,18 +33,11 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
   });
   const [stream, setStream] = useState(filters.stream);
 
-  const hrefWith = (updates: Record<string, string | null>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [key, value] of Object.entries(updates)) {
-      if (value === null || value === "") next.delete(key);
-      else next.set(key, value);
-    }
-    const query = next.toString();
-    return query ? `${pathname}?${query}` : pathname;
-  };
-  const filter = (updates: Record<string, string | null>) =>
-    router.replace(hrefWith({ ...updates, before: null, after: null }), { scroll: false });
-  const filtered = Boolean(filters.type || filters.stream);
+  /** A new filter starts again at the newest page. */
+  const filter = (updates: ParamUpdates) => replace({ ...updates, before: null, after: null });
+  const filtered = Boolean(filters.type || filters.stream || filters.actor);
+  const actorLabel = useActorLabel(filters.actor);
+  const reset = { type: null, stream: null, actor: null };
 
   const data = page.data;
   return (
@@ -48,7 +48,8 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
       </div>
 
       <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter events">
-        <div className="basis-52">
+        {/* Wide enough for the longest type ("CustomerAddressUpdated") with the select's arrow. */}
+        <div className="max-w-full basis-[17rem]">
           <label htmlFor="event-type" className="mb-1 block text-sm font-medium">
             Event type
           </label>
@@ -61,6 +62,7 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
             ))}
           </Select>
         </div>
+        <ActorSelect value={filters.actor} onChange={(actor) => filter({ actor: actor || null })} />
         <form
           className="flex min-w-0 flex-1 basis-64 items-end gap-2"
           onSubmit={(e) => {
@@ -70,9 +72,9 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
         >
           <div className="min-w-0 flex-1">
             <label htmlFor="event-stream" className="mb-1 block text-sm font-medium">
-              Stream or customer id
+              Stream, customer id or name
             </label>
-            <Input id="event-stream" value={stream} onChange={(e) => setStream(e.target.value)} placeholder="Customer-…" autoComplete="off" />
+            <StreamFilterInput value={stream} onChange={setStream} />
           </div>
           <Button type="submit" variant="secondary">
             Filter
@@ -83,7 +85,7 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
             variant="ghost"
             onClick={() => {
               setStream("");
-              filter({ type: null, stream: null });
+              filter(reset);
             }}
           >
             Reset
@@ -91,39 +93,23 @@ export function EventLog({ search, filters, types }: { search: string; filters: 
         ) : null}
       </div>
 
-      {page.isError ? (
-        <Notice tone="error" role="alert" className="flex flex-wrap items-center justify-between gap-2">
-          <span>Could not load events: {page.error.message}</span>
-          <Button variant="secondary" size="sm" onClick={() => void page.refetch()}>
-            Retry
-          </Button>
-        </Notice>
-      ) : null}
+      {page.isError ? <LoadError what="events" error={page.error} onRetry={() => void page.refetch()} /> : null}
 
       {!data ? (
-        <div className="space-y-2" aria-busy="true" aria-label="Loading events">
-          {Array.from({ length: 6 }, (_, i) => (
-            <Skeleton key={i} className="h-14 w-full" />
-          ))}
-        </div>
+        <ListSkeleton label="Loading events" rowClassName="h-14 w-full" />
       ) : data.events.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-zinc-300 p-8 text-center dark:border-zinc-700">
-          {filtered ? (
-            <>
-              <p className="font-medium">
-                No events match {[filters.type && `type ${filters.type}`, filters.stream && `stream “${filters.stream}”`].filter(Boolean).join(" and ")}.
-              </p>
-              <Button variant="secondary" className="mt-3" onClick={() => filter({ type: null, stream: null })}>
-                Reset filters
-              </Button>
-            </>
-          ) : (
-            <p className="font-medium">The log is empty.</p>
-          )}
-        </div>
+        <EmptyState
+          filteredText={
+            filtered
+              ? `No events match ${[filters.type && `type ${filters.type}`, filters.stream && `stream “${filters.stream}”`, filters.actor && `changes by ${actorLabel}`].filter(Boolean).join(" and ")}.`
+              : null
+          }
+          emptyText="The log is empty."
+          onReset={() => filter(reset)}
+        />
       ) : (
         <div className={page.isPlaceholderData ? "opacity-60" : undefined}>
-          <EventList events={data.events} label="Events, newest first" />
+          <EventList events={data.events} customers={data.customers} label="Events, newest first" />
         </div>
       )}
 

@@ -7,6 +7,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { browseEvents, EVENT_PAGE_SIZE, eventBrowseParams, knownEventTypes } from "@/lib/queries/events";
 import { firstValues } from "@/lib/queries/params";
+import { pageFilterProblems } from "@/lib/http/page-filters";
 import { getApp } from "@/lib/server/app";
 import { EventLog } from "./event-log";
 
@@ -24,7 +25,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
         <h1 className="text-2xl font-semibold tracking-tight">Events</h1>
         <Notice tone="error" role="alert">
           <p className="font-medium">This link has filters the event log does not understand.</p>
-          <p className="mt-1">{parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}</p>
+          <p className="mt-1">{(pageFilterProblems("/events", new URLSearchParams(firstValues(await searchParams))) ?? []).join(" ")}</p>
         </Notice>
         <Link href="/events" className={buttonClass("secondary")}>
           Reset filters
@@ -40,7 +41,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
   queryClient.setQueryData(queryKeys.eventBrowse(search), page);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <EventLog search={search} filters={{ type: params.type?.[0] ?? "", stream: params.stream ?? "" }} types={knownEventTypes} />
+      <EventLog search={search} filters={{ type: params.type?.[0] ?? "", stream: params.stream ?? "", actor: params.actor ?? "" }} types={knownEventTypes} />
     </HydrationBoundary>
   );
 }

@@ -3,27 +3,44 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { LiveToggle, useLiveInvalidation, useLivePaused } from "@/components/live/live";
+import { DriftReport, useDriftCheck } from "@/components/projections/drift-check";
+import { ParkedEvents } from "@/components/projections/parked-events";
 import { ProjectionTable } from "@/components/projections/projection-table";
+import { ResolvedParked } from "@/components/projections/resolved-parked";
 import { useProjections } from "@/components/projections/use-projections";
+import { useRebuildSightings } from "@/components/projections/use-rebuild-sightings";
 import { queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import { Notice, Skeleton } from "@/components/ui/card";
 
-/** Status of every projector, and "Rebuild" with progress while the shadow tables fill. */
-export function ProjectionsView() {
+/** Status of every projector, and (for admins) "Rebuild" with progress, "Verify" (drift check, Repair), and Retry / Skip of parked events. */
+export function ProjectionsView({ isAdmin }: { isAdmin: boolean }) {
   const [paused, setPaused] = useLivePaused();
-  const live = useLiveInvalidation([queryKeys.projections], paused);
+  const live = useLiveInvalidation(
+    [queryKeys.projections, ...["customer_list", "customer_search", "city_totals", "customer_history", "activity_by_day"].map((projection) => ({ key: queryKeys.projections, projection }))],
+    paused,
+  );
   const projections = useProjections();
+  const { sightings, requested } = useRebuildSightings(projections.data, projections.dataUpdatedAt);
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<string | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
+  const drift = useDriftCheck();
   const rebuild = useMutation({
     mutationFn: async (name: string) => {
-      const response = await fetch(`/api/projections/${encodeURIComponent(name)}/rebuild`, { method: "POST" });
+      const askedAt = Date.now();
+      const response = await fetch(`/api/projections/${encodeURIComponent(name)}/rebuild`, {
+        method: "POST",
+        // Cookie-authenticated writes must be JSON (SPEC §7, the CSRF rule).
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       if (response.status !== 202) {
         const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
         throw new Error(body?.error?.message ?? `Rebuild failed (${response.status})`);
       }
+      // The 202 comes once the rebuild is recorded, so the next poll shows it running or done.
+      requested(name, askedAt);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.projections }),
   });
@@ -58,19 +75,36 @@ export function ProjectionsView() {
       ) : (
         <ProjectionTable
           projections={projections.data}
-          action={(p) => (
-            <Button
-              variant="secondary"
-              size="sm"
-              disabled={p.status === "rebuilding" || (rebuild.isPending && rebuild.variables === p.name)}
-              onClick={() => ask(p.name)}
-              aria-label={`Rebuild ${p.name}`}
-            >
-              {p.status === "rebuilding" ? "Rebuilding…" : "Rebuild"}
-            </Button>
-          )}
+          sightings={sightings}
+          now={projections.dataUpdatedAt}
+          action={isAdmin ? (p) => p.kind === "publisher" ? null : (
+            <span className="flex flex-wrap gap-2">
+              <Button
+                variant="secondary"
+                size="sm"
+                className="w-28"
+                disabled={p.status === "rebuilding" || (rebuild.isPending && rebuild.variables === p.name)}
+                onClick={() => ask(p.name)}
+                aria-label={`Rebuild ${p.name}`}
+              >
+                {p.status === "rebuilding" ? "Rebuilding…" : "Rebuild"}
+              </Button>
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={drift.isPending}
+                onClick={() => drift.mutate({ name: p.name, kind: "verify" })}
+                aria-label={`Verify ${p.name}`}
+              >
+                Verify
+              </Button>
+            </span>
+          ) : undefined}
         />
       )}
+      {isAdmin ? <DriftReport check={drift} /> : null}
+      <ParkedEvents canResolve={isAdmin} />
+      <ResolvedParked />
       <dialog
         ref={dialog}
         aria-labelledby="rebuild-title"

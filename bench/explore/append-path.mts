@@ -14,8 +14,8 @@ import { v7 as uuidv7 } from "uuid";
 import { connectPostgres, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import * as schema from "@/db/schema";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { createEventStore, type EventStore } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import { newCustomer, rng } from "../lib/data";
 
 const server = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -32,8 +32,8 @@ const quiet = postgres(url, { max: 16, onnotice() {}, types: { int8 } as never }
 const quietDb = drizzle(quiet, { schema }) as unknown as Db & { $client: typeof quiet };
 const unsafe = quiet.unsafe.bind(quiet);
 (quietDb as { $client: unknown }).$client = { unsafe: (text: string, params: never[], options: never) => (text.includes("pg_notify") ? Promise.resolve([]) : unsafe(text, params, options)) };
-const store = new EventStore(database.db, eventRegistry);
-const quietStore = new EventStore(quietDb, eventRegistry);
+const store = createEventStore(database.db, eventRegistry);
+const quietStore = createEventStore(quietDb, eventRegistry);
 
 const r = rng(1);
 const meta = () => {

@@ -8,8 +8,8 @@ import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { connectPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { saveSnapshot, createEventStore, type EventStore } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import { loadCustomer, renameCustomer } from "@/lib/commands/customer";
 import { CUSTOMER_STATE_SHAPE } from "@/lib/domain/customer/state";
 import { bulkAppend, changeCustomer, newCustomer, rng } from "../lib/data";
@@ -22,7 +22,7 @@ const database = await connectPostgres({ url, max: 16 });
 await migrateDatabase(database, url);
 const sql = postgres(url, { max: 16, onnotice() {} });
 const ctx: any = { raw: { query: async (t: string, p: unknown[] = []) => [...(await sql.unsafe(t, p as never[], { prepare: true }))] } };
-const store = new EventStore(database.db, eventRegistry);
+const store = createEventStore(database.db, eventRegistry);
 const r = rng(2);
 const customers: any[] = [];
 const appends: any[] = [];
@@ -36,7 +36,7 @@ for (let i = 0; i < 64; i++) {
 await bulkAppend(ctx, appends, 64);
 for (const c of customers) {
   const at = await loadCustomer(store, c.id, 100);
-  await store.saveSnapshot({ streamId: c.streamId, version: 100, shapeVersion: CUSTOMER_STATE_SHAPE, state: at.state });
+  await saveSnapshot(store.db, { streamId: c.streamId, version: 100, shapeVersion: CUSTOMER_STATE_SHAPE, state: at.state });
 }
 await sql.unsafe("analyze");
 if (process.env.EXPLAIN) {

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createLedger } from "@/lib/server/ledger";
+import { nextStartArgs } from "../../scripts/server-args.mjs";
 import type { AppServer, BenchContext } from "./context";
 
 /** The bench's own build output, so that it never fights another build over `.next`. */
@@ -72,8 +74,8 @@ export function ensureBuild(ctx: BenchContext) {
 }
 
 /**
- * The app as users run it (`next start`, production build) on the bench database, projectors
- * in-process (the default). Started once per run, on first use; stopped at the end of the run.
+ * The app as users run it (`next start` with `npm start`'s node arguments, production build) on
+ * the bench database, projectors in-process (the default). Started once per run, on first use; stopped at the end of the run.
  */
 export function appServer(ctx: BenchContext): Promise<AppServer> {
   ctx.shared.appServer ??= start(ctx).catch((error) => {
@@ -94,10 +96,19 @@ export async function stopAppServer(ctx: BenchContext): Promise<void> {
 async function start(ctx: BenchContext): Promise<AppServer> {
   if (!ctx.url) throw new Error("the app server needs PostgreSQL (a PGlite directory cannot be shared with the bench process)");
   ensureBuild(ctx);
+  // Every page and API answers only a signed-in caller: the bench is an editor with an API key.
+  const identity = await createLedger({ url: ctx.url, max: 2 }, { migrate: false, identity: true, masterKey: null });
+  let key: string;
+  try {
+    const admin = (await identity.users!.list()).find((u) => u.role === "admin")!;
+    ({ key } = await identity.users!.createKey({ name: "bench", role: "editor" }, admin.id));
+  } finally {
+    await identity.close();
+  }
   const port = await freePort();
   const logFile = path.join(ctx.tmpDir, "next-start.log");
   const out = fs.openSync(logFile, "w");
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, nextStartArgs(port, "127.0.0.1"), {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -118,6 +129,7 @@ async function start(ctx: BenchContext): Promise<AppServer> {
     }),
   );
   const baseUrl = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${key}` };
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited !== undefined) throw new Error(`next start exited with ${exited}:\n${fs.readFileSync(logFile, "utf8").slice(-3000)}`);
@@ -126,7 +138,7 @@ async function start(ctx: BenchContext): Promise<AppServer> {
       throw new Error(`next start did not answer within 90 s:\n${fs.readFileSync(logFile, "utf8").slice(-3000)}`);
     }
     try {
-      const response = await fetch(`${baseUrl}/api/customers?limit=1`);
+      const response = await fetch(`${baseUrl}/api/customers?limit=1`, { headers });
       if (response.status === 200) break;
     } catch {
       /* not up yet */
@@ -136,6 +148,7 @@ async function start(ctx: BenchContext): Promise<AppServer> {
   ctx.log(`app server: ${baseUrl} (pid ${child.pid}, log ${logFile})`);
   return {
     baseUrl,
+    headers,
     pid: child.pid!,
     async stop() {
       if (exited !== undefined) return;

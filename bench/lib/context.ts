@@ -1,15 +1,16 @@
 import type { Database } from "@/db/client";
 import type { EventStore } from "@/lib/eventstore";
-import type { CustomerSketch } from "./data";
-import type { ProjectorRun } from "./projector-child";
+import type { CustomerSketch, ProjectorRun } from "./shapes";
 import type { LatencySummary } from "./stats";
+export { check, DataSetError } from "./check";
 
 /**
  * A goal, as the issue states it. `on: "ratio"` compares ours ÷ limit (always expressed as
  * "fraction of the limit's speed", so higher is better); `on: "value"` compares the median.
  */
 export interface Goal {
-  on: "ratio" | "value";
+  /** "ratio": ours ÷ the limit with our indexes; "bare": ours ÷ the bare limit (bare.ts). */
+  on: "ratio" | "bare" | "value";
   op: ">=" | "<=" | "<";
   target: number;
   text: string;
@@ -27,6 +28,12 @@ export interface Row {
   limit?: number[];
   /** Label of the baseline, e.g. "prepared INSERT, 1 row/tx". */
   limitLabel?: string;
+  /** The bare limit (bare.ts), one figure per repetition, for write scenarios. */
+  bare?: number[];
+  /** A peer event store's figures for the same case (npm run bench -- --peers). */
+  peer?: { name: string; values: number[] };
+  /** Share of the machine's CPU that other processes used during the scenario (0–100). */
+  othersCpuPct?: number;
   goal?: Goal;
   /** Latencies and other context for the reader (p50/p99, sizes). */
   detail?: string;
@@ -39,19 +46,6 @@ export interface Row {
   extra?: Record<string, unknown>;
 }
 
-/** A data-set check failed: the scenario measured something other than it claims. */
-export class DataSetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DataSetError";
-  }
-}
-
-/** Fail loudly when a scenario's data set is not what it should be. */
-export function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new DataSetError(message);
-}
-
 /** The thinnest client for baselines: raw SQL text with parameters, no ORM, no mapping. */
 export interface RawClient {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -60,6 +54,8 @@ export interface RawClient {
 
 export interface BenchConfig {
   quick: boolean;
+  /** Also measure the peer stores (Emmett) in the same run (`--peers`). */
+  peers: boolean;
   /** Duration of one measured repetition of a throughput load. */
   repMs: number;
   /** Duration of the warm-up run of a throughput load. */
@@ -76,6 +72,8 @@ export interface BenchConfig {
 
 export interface AppServer {
   baseUrl: string;
+  /** What every request sends: the bench's API key (editor). */
+  headers: Record<string, string>;
   pid: number;
   stop(): Promise<void>;
 }

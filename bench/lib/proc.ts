@@ -17,8 +17,8 @@ export interface JsonChild {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnTs(script: string, args: string[], env: Record<string, string>): JsonChild {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+export function spawnTs(script: string, args: string[], env: Record<string, string>, nodeArgs: readonly string[] = []): JsonChild {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

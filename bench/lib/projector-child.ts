@@ -1,15 +1,11 @@
-import { check, type BenchContext } from "./context";
+import type { BenchContext } from "./context";
+import { check } from "./check";
+import type { ProjectorRun } from "./shapes";
+export type { ProjectorRun } from "./shapes";
 import { spawnTs } from "./proc";
+import { heapArgs } from "../../scripts/server-args.mjs";
 
 /** What a projector child reports after rebuilding customer_list up to its last mark. */
-export interface ProjectorRun {
-  applied: number;
-  checkpointApplied: number;
-  /** From the runner's start to the last mark (process start-up excluded). */
-  ms: number;
-  before: { rss: number; hwm: number };
-  marks: { events: number; rss: number; hwm: number }[];
-}
 
 /**
  * Rebuild customer_list from empty in a fresh process (bench/child/projector.ts, as a worker
@@ -19,7 +15,8 @@ export async function runProjectorChild(ctx: BenchContext, marks: number[]): Pro
   check(ctx.url, "a projector process needs PostgreSQL");
   const env: Record<string, string> = { DATABASE_URL: ctx.url, MARKS: marks.join(",") };
   if (process.env.PROJECTION_BATCH_SIZE) env.PROJECTION_BATCH_SIZE = process.env.PROJECTION_BATCH_SIZE;
-  const child = spawnTs("bench/child/projector.ts", ["catch-up"], env);
+  // With the worker's node arguments (package.json: npm run worker): its heap cap.
+  const child = spawnTs("bench/child/projector.ts", ["catch-up"], env, heapArgs());
   try {
     const run = await child.next<ProjectorRun>((m) => m.done === true, 300_000);
     const last = Math.max(...marks);

@@ -8,14 +8,18 @@ export interface RowSummary {
   limitMedian?: number;
   /** Ours as a fraction of the limit's speed (higher is better), median of the paired repetitions. */
   ratio?: number;
+  /** Ours as a fraction of the bare limit's speed. */
+  bareRatio?: number;
+  /** Ours ÷ the peer store (how many times faster; higher is better). */
+  peerRatio?: number;
   pass?: boolean;
 }
 
-/** Ours ÷ limit per repetition, oriented so that 1.0 means "as fast as the limit". */
-function ratios(row: Row): number[] {
-  if (!row.limit?.length) return [];
-  const paired = row.limit.length === row.values.length;
-  const limits = paired ? row.limit : row.values.map(() => median(row.limit!));
+/** Ours ÷ baseline per repetition, oriented so that 1.0 means "as fast as the baseline". */
+function ratios(row: Row, baseline: number[] | undefined): number[] {
+  if (!baseline?.length) return [];
+  const paired = baseline.length === row.values.length;
+  const limits = paired ? baseline : row.values.map(() => median(baseline));
   return row.values.map((v, i) => (row.better === "higher" ? v / limits[i] : limits[i] / v));
 }
 
@@ -27,11 +31,18 @@ function meets(goal: Goal, value: number | undefined): boolean {
 }
 
 export function summarize(row: Row): RowSummary {
-  const r = ratios(row);
+  const r = ratios(row, row.limit);
+  const bare = ratios(row, row.bare);
   const summary: RowSummary = { median: median(row.values), min: min(row.values), max: max(row.values) };
   if (row.limit?.length) summary.limitMedian = median(row.limit);
   if (r.length) summary.ratio = median(r);
-  if (row.goal) summary.pass = !row.invalid && meets(row.goal, row.goal.on === "ratio" ? summary.ratio : summary.median);
+  if (bare.length) summary.bareRatio = median(bare);
+  if (row.peer?.values.length) {
+    const peer = median(row.peer.values);
+    summary.peerRatio = row.better === "higher" ? summary.median / peer : peer / summary.median;
+  }
+  const measured = { ratio: summary.ratio, bare: summary.bareRatio, value: summary.median };
+  if (row.goal) summary.pass = !row.invalid && meets(row.goal, measured[row.goal.on]);
   return summary;
 }
 
@@ -39,8 +50,9 @@ const escape = (s: string) => s.replace(/\|/g, "\\|");
 
 /** The results as a Markdown table (printed, and pasted into the README as is). */
 export function renderTable(rows: Row[], failures: { scenario: string; message: string }[]): string {
-  const header = ["scenario", "case", "metric", "median", "min–max", "limit", "ours/limit", "goal", "result", "detail"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map((h) => (["median", "min–max", "limit", "ours/limit"].includes(h) ? "---:" : "---")).join("|")}|`];
+  const header = ["scenario", "case", "metric", "median", "min–max", "limit", "ours/limit", "ours/bare", "ours/peer", "goal", "result", "others CPU", "detail"];
+  const numeric = ["median", "min–max", "limit", "ours/limit", "ours/bare", "ours/peer", "others CPU"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map((h) => (numeric.includes(h) ? "---:" : "---")).join("|")}|`];
   for (const row of rows) {
     const s = summarize(row);
     const cells = [
@@ -51,14 +63,17 @@ export function renderTable(rows: Row[], failures: { scenario: string; message: 
       `${formatNumber(s.min)}–${formatNumber(s.max)}`,
       s.limitMedian === undefined ? "" : formatNumber(s.limitMedian),
       s.ratio === undefined ? "" : s.ratio.toFixed(2),
+      s.bareRatio === undefined ? "" : s.bareRatio.toFixed(2),
+      s.peerRatio === undefined ? "" : `${s.peerRatio.toFixed(1)}× ${row.peer!.name}`,
       row.goal?.text ?? "",
       row.goal ? (s.pass ? "pass" : "**miss**") : "",
+      row.othersCpuPct === undefined ? "" : `${row.othersCpuPct.toFixed(0)}%`,
       [row.invalid ? `NOT VALID: ${row.invalid}` : "", row.detail ?? ""].filter(Boolean).join("; "),
     ];
     lines.push(`| ${cells.map((c) => escape(c)).join(" | ")} |`);
   }
   for (const f of failures) {
-    lines.push(`| ${f.scenario} | **FAILED** | | | | | | | **error** | ${escape(f.message.split("\n")[0])} |`);
+    lines.push(`| ${f.scenario} | **FAILED** | | | | | | | | | **error** | | ${escape(f.message.split("\n")[0])} |`);
   }
   return lines.join("\n");
 }

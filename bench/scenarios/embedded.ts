@@ -2,9 +2,10 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { connectPglite } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { createEventStore, type EventStore } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import type { BenchContext, RawClient, Scenario } from "../lib/context";
+import { createBareTable } from "../lib/bare";
 import { createLimitTable } from "../lib/limits";
 import { measureAppendOne } from "./append-one";
 import { measureReadStream } from "./read-stream";
@@ -29,8 +30,9 @@ export const embedded: Scenario = {
         query: async (text, params = []) => (await client.query(text, params)).rows as never,
         close: async () => {},
       };
-      const sub: BenchContext = { ...ctx, kind: "pglite", database, raw, url: undefined, store: new EventStore(database.db, eventRegistry) };
+      const sub: BenchContext = { ...ctx, kind: "pglite", database, raw, url: undefined, store: createEventStore(database.db, eventRegistry) };
       await createLimitTable(sub);
+      await createBareTable(sub);
       await measureAppendOne(sub, { scenario: "embedded", concurrency: [1], casePrefix: "append-one " });
       await measureReadStream(sub, { scenario: "embedded", size: ctx.config.streamEvents, goal: false });
     } finally {

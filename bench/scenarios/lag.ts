@@ -6,6 +6,7 @@ import { check, type BenchContext, type Scenario } from "../lib/context";
 import { changeCustomer, newCustomer, rng, type CustomerSketch } from "../lib/data";
 import { eventsPerSecond, runLoad } from "../lib/measure";
 import { spawnTs } from "../lib/proc";
+import { heapArgs } from "../../scripts/server-args.mjs";
 import { latencySummary, median, type LatencySummary } from "../lib/stats";
 import { quietLog } from "./catch-up";
 
@@ -201,7 +202,7 @@ async function startWorker(ctx: BenchContext): Promise<{ stop(): Promise<void> }
     await runner.start();
     return { stop: () => runner.stop() };
   }
-  const child = spawnTs("bench/child/projector.ts", ["follow"], { DATABASE_URL: ctx.url! });
+  const child = spawnTs("bench/child/projector.ts", ["follow"], { DATABASE_URL: ctx.url! }, heapArgs());
   await child.next((m) => m.ready === true, 60_000);
   return {
     async stop() {

@@ -46,14 +46,14 @@ export const listPage: Scenario = {
     }
     const cityPage = async () => {
       const city = r.pick(CITIES);
-      const response = await fetch(`${server.baseUrl}/customers?city=${encodeURIComponent(city)}`);
+      const response = await fetch(`${server.baseUrl}/customers?city=${encodeURIComponent(city)}`, { headers: server.headers });
       const html = await response.text();
       check(response.status === 200, `GET /customers?city=${city}: ${response.status}`);
       check(html.includes(escapeHtml(firstInCity.get(city)!)), `GET /customers?city=${city} does not show ${firstInCity.get(city)}, the first customer there`);
     };
     const searchApi = async () => {
       const term = r.pick(SEARCH_TERMS);
-      const response = await fetch(`${server.baseUrl}/api/customers?q=${encodeURIComponent(term)}`);
+      const response = await fetch(`${server.baseUrl}/api/customers?q=${encodeURIComponent(term)}`, { headers: server.headers });
       check(response.status === 200, `GET /api/customers?q=${term}: ${response.status}`);
       const body = (await response.json()) as { items: { name: string }[]; nextCursor: string | null };
       check(

@@ -1,8 +1,11 @@
+import { saveSnapshot } from "@/lib/eventstore";
 import { deepStrictEqual } from "node:assert/strict";
 import { loadCustomer } from "@/lib/commands/customer";
-import { customerDecider } from "@/lib/commands/customer";
+import { customerDecider, customerStream } from "@/lib/commands/customer";
 import { loadState } from "@/lib/commands/handle-command";
 import type { CustomerState } from "@/lib/domain/customer/state";
+import { emmettFigures } from "../lib/peers";
+import { BENCH_POOL } from "../lib/targets";
 import { check, type BenchContext, type Scenario } from "../lib/context";
 import { changeCustomer, newCustomer, rng, type CustomerSketch } from "../lib/data";
 import { limitReadStream } from "../lib/limits";
@@ -11,8 +14,8 @@ import { latencySummary, type LatencySummary } from "../lib/stats";
 
 const SNAPSHOT_EVERY = 100;
 
-/** A decider that finds no snapshot of its shape: loadState replays the whole stream. */
-const withoutSnapshots = { ...customerDecider, shapeVersion: -1 };
+/** Stream facts that find no snapshot of their shape: loadState replays the whole stream. */
+const withoutSnapshots = { ...customerStream, shapeVersion: -1 };
 
 /**
  * Write one customer stream of `size` events through EventStore.append (1,000 per append) and
@@ -33,7 +36,7 @@ export async function writeLongStream(ctx: BenchContext, size: number, seed: num
     for (const recorded of result.events) {
       state = customerDecider.evolve(state, recorded);
       if (recorded.version % SNAPSHOT_EVERY === 0 && recorded.version <= size - SNAPSHOT_EVERY) {
-        await ctx.store.saveSnapshot({ streamId: sketch.streamId, version: recorded.version, shapeVersion: customerDecider.shapeVersion, state });
+        await saveSnapshot(ctx.store.db, { streamId: sketch.streamId, version: recorded.version, shapeVersion: customerStream.shapeVersion, state });
         lastSnapshot = recorded.version;
       }
     }
@@ -60,7 +63,7 @@ export async function measureReadStream(ctx: BenchContext, options: { scenario: 
   // yields exactly the state of a full replay.
   const all = await ctx.store.readStream(streamId);
   check(all.length === size && all.every((e, i) => e.version === i + 1), `readStream returned ${all.length} events (wanted ${size}, versions 1..${size} in order)`);
-  const full = await loadState(ctx.store, withoutSnapshots, streamId);
+  const full = await loadState(ctx.store, customerDecider, withoutSnapshots, streamId);
   const snap = await loadCustomer(ctx.store, customer.id);
   check(full.fromSnapshot === null && full.version === size, `full replay reached v${full.version} (from snapshot ${full.fromSnapshot})`);
   check(snap.fromSnapshot === lastSnapshot && snap.version === size, `snapshot load reached v${snap.version} from snapshot ${snap.fromSnapshot}, wanted ${size} from ${lastSnapshot}`);
@@ -86,13 +89,13 @@ export async function measureReadStream(ctx: BenchContext, options: { scenario: 
         check(events.length === size, `readStream returned ${events.length} of ${size} events`);
       }),
       "loadState, no snapshot": latencies(async () => {
-        const loaded = await loadState(ctx.store, withoutSnapshots, streamId);
+        const loaded = await loadState(ctx.store, customerDecider, withoutSnapshots, streamId);
         check(loaded.version === size, `full replay reached v${loaded.version} of ${size}`);
       }),
       "limit snapshot + tail": latencies(async () => {
         const [row] = await ctx.raw.query<{ version: number | string }>(
           `select version, state from snapshots where stream_id = $1 and shape_version = $2 order by version desc limit 1`,
-          [streamId, customerDecider.shapeVersion],
+          [streamId, customerStream.shapeVersion],
         );
         const rows = await ctx.raw.query(`select * from events where stream_id = $1 and version > $2 order by version`, [streamId, row.version]);
         check(rows.length === tail, `baseline tail read ${rows.length} of ${tail} events`);
@@ -120,6 +123,8 @@ export async function measureReadStream(ctx: BenchContext, options: { scenario: 
     values: p50s("readStream"),
     limit: p50s("limit stream"),
     limitLabel: "select * of the stream by version",
+    goal: options.scenario === "read-stream" ? { on: "ratio", op: ">=", target: 0.85, text: "≥ 0.85" } : undefined,
+    peer: options.scenario === "read-stream" ? await emmettFigures(ctx, "read-stream", { size, pool: BENCH_POOL }) : undefined,
     detail: detail("readStream"),
     extra: { samples: samples.readStream, limitSamples: samples["limit stream"] },
   });

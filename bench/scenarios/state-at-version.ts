@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { customerDecider } from "@/lib/commands/customer";
+import { customerDecider, customerStream } from "@/lib/commands/customer";
 import { loadState } from "@/lib/commands/handle-command";
 import { CUSTOMER_STATE_SHAPE } from "@/lib/domain/customer/state";
 import { clearCheckpoints } from "@/lib/timeline/checkpoints";
@@ -30,7 +30,7 @@ export const stateAtVersion: Scenario = {
     // The data set: at a few versions, stateAt agrees with a full replay up to that version.
     for (const version of [1, 2, size / 2 + 37, size - 1, size, randomVersion()]) {
       const at = await stateAt(ctx.store, streamId, version);
-      const replay = await loadState(ctx.store, { ...customerDecider, shapeVersion: -1 }, streamId, version);
+      const replay = await loadState(ctx.store, customerDecider, { ...customerStream, shapeVersion: -1 }, streamId, version);
       check(at.version === version && at.event.version === version && at.currentVersion === size, `stateAt(${version}) answered v${at.version}, event v${at.event.version}`);
       try {
         deepStrictEqual(at.state, replay.state);

@@ -1,7 +1,7 @@
 import { AddressFieldset } from "./address-fieldset";
 import { TextField } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/domain/customer/schema";
-import type { CustomerFormValues } from "@/app/customers/form-state";
+import type { CustomerFormValues } from "@/lib/forms/customer-form";
 
 /** Name and structured address, as typed; errors beside each field. */
 export function CustomerFields({

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ActorName } from "@/components/actors/actor-name";
 import { LocalTime } from "@/components/local-time";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { customerIdOf } from "@/lib/domain/customer/events";
@@ -12,8 +13,11 @@ const typeTone: Record<string, Tone> = {
   CustomerArchived: "zinc",
 };
 
-/** Events as rows: position, type, stream at version (a timeline link), actor, time, what changed. */
-export function EventList({ events, label }: { events: ApiEvent[]; label: string }) {
+/**
+ * Events as rows: position, type, the customer's current name and the stream at version (a
+ * timeline link), actor, time, what changed. `customers`: names by customer id.
+ */
+export function EventList({ events, label, customers = {} }: { events: ApiEvent[]; label: string; customers?: Record<string, string> }) {
   return (
     <ol aria-label={label} className="divide-y divide-zinc-200 overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-sm dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900">
       {events.map((event) => {
@@ -25,6 +29,11 @@ export function EventList({ events, label }: { events: ApiEvent[]; label: string
                 #{event.position}
               </span>
               <Badge tone={typeTone[event.type] ?? "zinc"}>{event.type}</Badge>
+              {customerId && customers[customerId] ? (
+                <span className="min-w-0 break-words font-medium" data-testid="event-customer">
+                  {customers[customerId]}
+                </span>
+              ) : null}
               {customerId ? (
                 <Link
                   href={`/customers/${customerId}/timeline?v=${event.version}`}
@@ -39,7 +48,7 @@ export function EventList({ events, label }: { events: ApiEvent[]; label: string
                 </span>
               )}
               <span className="text-xs text-zinc-500 dark:text-zinc-400">
-                by {event.metadata.actor} · <LocalTime iso={event.timestamp} />
+                by <ActorName actor={event.metadata.actor} /> · <LocalTime iso={event.timestamp} />
               </span>
             </div>
             <ul className="break-words text-zinc-700 dark:text-zinc-300">

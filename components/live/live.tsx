@@ -3,30 +3,48 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { noteHead, noteProjection } from "./feed";
 
 export type LiveState = "connecting" | "live" | "paused" | "offline";
 
+/** A query that reads a projection's table: refetched when that projection has the change. */
+export type ProjectionKey = { key: QueryKey; projection: string };
+
 /**
- * Invalidate `keys` whenever the server says events were appended (`/api/live`, SSE). One
- * EventSource per mounted hook; it is closed on unmount and while paused.
+ * Invalidate `keys` whenever the server says events were appended (`/api/live`, SSE); a
+ * ProjectionKey only when *its* projection has applied them (`event: projection`), so that the
+ * refetch never reads the read table before it has the change. One EventSource per mounted hook;
+ * it is closed on unmount and while paused.
  */
-export function useLiveInvalidation(keys: QueryKey[], paused: boolean): LiveState {
+export function useLiveInvalidation(keys: (QueryKey | ProjectionKey)[], paused: boolean): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>("connecting");
   const keysJson = JSON.stringify(keys);
   useEffect(() => {
     if (paused) return;
-    const parsed = JSON.parse(keysJson) as QueryKey[];
+    const parsed = JSON.parse(keysJson) as (QueryKey | ProjectionKey)[];
+    const isProjectionKey = (k: QueryKey | ProjectionKey): k is ProjectionKey => !Array.isArray(k);
+    const onAppend = parsed.filter((k) => !isProjectionKey(k)) as QueryKey[];
+    const onProjection = parsed.filter(isProjectionKey);
     const source = new EventSource("/api/live");
-    const invalidate = () => {
-      for (const queryKey of parsed) void queryClient.invalidateQueries({ queryKey });
+    const invalidate = (queryKeys: QueryKey[]) => {
+      for (const queryKey of queryKeys) void queryClient.invalidateQueries({ queryKey });
     };
     source.addEventListener("ready", () => {
       setState("live");
       // Catch up on whatever happened while disconnected.
-      invalidate();
+      invalidate([...onAppend, ...onProjection.map((k) => k.key)]);
     });
-    source.addEventListener("events", invalidate);
+    source.addEventListener("events", (event) => {
+      const { position } = JSON.parse((event as MessageEvent<string>).data) as { position?: number };
+      if (typeof position === "number") noteHead(position);
+      invalidate(onAppend);
+    });
+    source.addEventListener("projection", (event) => {
+      const { projection, position } = JSON.parse((event as MessageEvent<string>).data) as { projection?: string; position?: number };
+      if (projection && typeof position === "number") noteProjection(projection, position);
+      invalidate(onProjection.filter((k) => k.projection === projection).map((k) => k.key));
+    });
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
     return () => source.close();
   }, [keysJson, paused, queryClient]);

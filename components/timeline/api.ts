@@ -1,5 +1,5 @@
 import { fetchJson } from "@/components/query-keys";
-import type { CompareResponse, EventsResponse, HistoryResponse, StateResponse } from "@/lib/timeline/api";
+import type { CompareResponse, EventsResponse, HistoryResponse, StateResponse } from "@/lib/http/timeline";
 import type { FieldPath } from "@/lib/timeline/diff";
 
 /** Query keys of the timeline. Everything under ["timeline", streamId] belongs to one stream. */
@@ -32,3 +32,7 @@ export const fetchHistory = (streamId: string, field: FieldPath, toVersion: numb
 
 export type { CompareResponse, EventsResponse, HistoryResponse, StateResponse };
 export type ApiEvent = StateResponse["event"];
+
+/** "Go to date": the state at the last version at or before `at` (an ISO instant). */
+export const fetchStateAt = (streamId: string, at: string) =>
+  fetchJson<StateResponse>(`${base(streamId)}/state?at=${encodeURIComponent(at)}`);

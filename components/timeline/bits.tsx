@@ -1,13 +1,28 @@
 "use client";
 
 import { useEffect, useState, type MouseEvent, type ReactNode } from "react";
+import { ActorName } from "@/components/actors/actor-name";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
+import type { FieldPath } from "@/lib/timeline/diff";
 import type { FieldHistoryEntry, FieldOrigin } from "@/lib/timeline/provenance";
-import { showValue } from "./format";
+import { FIELD_LABELS, showValue } from "./format";
 
 /** What a field-change row shows: a field history entry, or a compare touch (the same shape). */
 type FieldChangeEntry = Pick<FieldHistoryEntry, "version" | "type" | "timestamp" | "actor" | "before" | "after">;
+
+/**
+ * A field as every tab names it: the label people read (FIELD_LABELS, "Postal code"), then its
+ * path (`address.postalCode`) in small type. Changes, Why, Compare and the state card all use it.
+ */
+export function FieldName({ path, strong = true }: { path: FieldPath; strong?: boolean }) {
+  return (
+    <span className="inline-flex flex-wrap items-baseline gap-x-1.5" data-testid="field-name">
+      <span className={strong ? "font-semibold" : undefined}>{FIELD_LABELS[path]}</span>{" "}
+      <code className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{path}</code>
+    </span>
+  );
+}
 
 /** A link to a version of this timeline: a real href (open in a new tab works), a jump on click. */
 export function VersionLink({
@@ -49,7 +64,7 @@ export function OriginSource({ origin, customerId, onJump }: { origin: FieldOrig
       {" · "}
       <LocalTime iso={origin.timestamp} />
       {" · "}
-      {origin.actor}
+      <ActorName actor={origin.actor} />
     </>
   );
 }
@@ -83,7 +98,7 @@ export function FieldChangeItem({
         {showValue(change.before)} → {showValue(change.after)}
       </span>
       <span className="text-zinc-500 dark:text-zinc-400">
-        <LocalTime iso={change.timestamp} /> · {change.actor}
+        <LocalTime iso={change.timestamp} /> · <ActorName actor={change.actor} />
       </span>
     </li>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ActorName } from "@/components/actors/actor-name";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import type { ApiEvent } from "./api";
@@ -13,7 +14,8 @@ export function EventDetails({ event }: { event: ApiEvent }) {
     ["Command id", event.metadata.commandId],
     ["Correlation id", event.metadata.correlationId],
     ["Causation id", event.metadata.causationId ?? "(none)"],
-    ["Actor", event.metadata.actor],
+    ["Actor", <ActorName key="actor" actor={event.metadata.actor} />],
+    ["Recorded actor", event.metadata.actor],
     ["Event id", event.id],
     ["Stream", event.streamId],
     ["Global position", String(event.position)],
@@ -26,7 +28,7 @@ export function EventDetails({ event }: { event: ApiEvent }) {
           <LocalTime iso={event.timestamp} className="font-medium" />
         </p>
         <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
-          {event.timestamp} · v{event.version} · position {event.position} · by {event.metadata.actor}
+          v{event.version} · position {event.position} · by <ActorName actor={event.metadata.actor} className="font-sans" />
         </p>
       </div>
 
@@ -38,14 +40,31 @@ export function EventDetails({ event }: { event: ApiEvent }) {
         </Button>
       </div>
 
+      {event.stored ? (
+        <p className="text-sm" data-testid="schema-versions">
+          Stored as v{event.stored.schemaVersion}, read as v{event.schemaVersion} (upcast on read; the log is never rewritten).
+        </p>
+      ) : null}
+
       <section aria-labelledby="event-data-heading" className="space-y-1">
         <h3 id="event-data-heading" className="text-sm font-medium">
-          Data
+          {event.stored ? `Data as read (v${event.schemaVersion})` : "Data"}
         </h3>
         <pre className="max-h-80 overflow-auto rounded-md bg-zinc-100 p-3 font-mono text-xs leading-relaxed dark:bg-zinc-950">
           {JSON.stringify(event.data, null, 2)}
         </pre>
       </section>
+
+      {event.stored ? (
+        <section aria-labelledby="event-stored-heading" className="space-y-1">
+          <h3 id="event-stored-heading" className="text-sm font-medium">
+            Data as stored (v{event.stored.schemaVersion})
+          </h3>
+          <pre className="max-h-80 overflow-auto rounded-md bg-zinc-100 p-3 font-mono text-xs leading-relaxed dark:bg-zinc-950">
+            {JSON.stringify(event.stored.data, null, 2)}
+          </pre>
+        </section>
+      ) : null}
 
       {/* Collapsed by default; "Expand all" opens it so the browser's find sees every value. */}
       <details open={expanded} onToggle={(e) => setExpanded(e.currentTarget.open)} className="rounded-md border border-zinc-200 dark:border-zinc-800">

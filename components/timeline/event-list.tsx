@@ -1,6 +1,7 @@
 "use client";
 
 import type { KeyboardEvent } from "react";
+import { ActorName } from "@/components/actors/actor-name";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import type { ApiEvent } from "./api";
@@ -45,7 +46,7 @@ export function EventList(props: EventListProps) {
         <h2 id="event-list-heading" className="text-base font-semibold">
           Events
         </h2>
-        <p className="text-xs text-zinc-500 dark:text-zinc-400" aria-live="polite">
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
           v{from}–v{Math.min(to, currentVersion)} of {currentVersion}
           {loading ? " · loading…" : ""}
         </p>
@@ -70,7 +71,7 @@ export function EventList(props: EventListProps) {
           const touched = pinned?.versions.has(event.version);
           const compareTag = compare && (event.version === compare.a ? "A" : event.version === compare.b ? "B" : null);
           return (
-            <li key={event.id} aria-current={current ? "step" : undefined} className={future ? "opacity-50" : undefined}>
+            <li key={event.id} aria-current={current ? "step" : undefined} className={future ? "text-zinc-600 dark:text-zinc-400" : undefined}>
               <button
                 type="button"
                 data-row
@@ -79,7 +80,7 @@ export function EventList(props: EventListProps) {
                   current ? "bg-blue-50 shadow-[inset_3px_0_0_var(--color-blue-600)] dark:bg-blue-950/60" : ""
                 }`}
               >
-                <span className="w-12 shrink-0 font-mono text-xs tabular-nums text-zinc-500 dark:text-zinc-400">v{event.version}</span>
+                <span className="w-12 shrink-0 font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400">v{event.version}</span>
                 <span className="min-w-0 flex-1">
                   <span className="flex flex-wrap items-center gap-x-2">
                     <span className="font-medium">{event.type}</span>
@@ -94,8 +95,8 @@ export function EventList(props: EventListProps) {
                       </span>
                     ) : null}
                   </span>
-                  <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">
-                    <LocalTime iso={event.timestamp} /> · {event.metadata.actor}
+                  <span className="block truncate text-xs text-zinc-600 dark:text-zinc-400">
+                    <LocalTime iso={event.timestamp} /> · <ActorName actor={event.metadata.actor} />
                   </span>
                 </span>
                 {current ? <span className="sr-only">(current version)</span> : null}

@@ -9,6 +9,8 @@ export const FIELD_LABELS: Record<FieldPath, string> = {
   "address.region": "Region",
   "address.postalCode": "Postal code",
   "address.country": "Country",
+  email: "Email",
+  phone: "Phone",
   status: "Status",
   registeredAt: "Registered",
   archivedAt: "Archived",

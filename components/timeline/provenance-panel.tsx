@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FIELD_PATHS, flattenState, type FieldPath } from "@/lib/timeline/diff";
 import { fetchHistory, timelineKeys, type StateResponse } from "./api";
-import { FieldChangeItem, OriginSource } from "./bits";
+import { FieldChangeItem, FieldName, OriginSource } from "./bits";
 import { pluralize, showValue } from "./format";
 
 interface ProvenanceProps {
@@ -28,7 +28,8 @@ export function ProvenancePanel({ data, streamId, customerId, pinned, onPin, onJ
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        For each field at v{data.version}: the event that gave it its value.
+        For each field at v{data.version}: the event that gave it its value. <strong className="font-medium">Pin</strong> a field to
+        mark, in the event list and on the slider, every version that changed it.
       </p>
       <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
         {fields.map((path) => (
@@ -81,14 +82,20 @@ function ProvenanceRow({
     <li className={`space-y-1 py-2 ${pinned ? "rounded-md bg-amber-50 px-2 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:ring-amber-800" : ""}`} data-field={path}>
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
         <p className="min-w-0 text-sm">
-          <code className="font-mono font-semibold">{path}</code>{" "}
+          <FieldName path={path} />{" "}
           <span className="break-words font-mono text-xs">{value === null ? "(none)" : showValue(value)}</span>
         </p>
         <div className="flex gap-1">
           <Button variant="ghost" size="sm" aria-expanded={open} aria-controls={historyId} onClick={() => setOpen((x) => !x)}>
             History<span className="sr-only"> of {path}</span>
           </Button>
-          <Button variant="ghost" size="sm" aria-pressed={pinned} onClick={onPin}>
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-pressed={pinned}
+            onClick={onPin}
+            title={pinned ? `Stop marking the versions that changed ${path}` : `Mark the versions that changed ${path} in the event list and on the slider`}
+          >
             {pinned ? "Unpin" : "Pin"}
             <span className="sr-only"> {path}</span>
           </Button>

@@ -3,7 +3,7 @@
 import * as Slider from "@radix-ui/react-slider";
 import { useRef } from "react";
 import { Button } from "@/components/ui/button";
-import type { NavigationMode } from "./use-timeline-url";
+import type { NavigationMode } from "./hooks/use-timeline-url";
 
 export interface Mark {
   version: number;
@@ -148,7 +148,8 @@ export function Scrubber({ value, currentVersion, marks, valueType, playing, pin
         <Button variant="secondary" size="sm" disabled={value >= currentVersion} onClick={() => onCommit(value + 1, "replace")}>
           Next <span aria-hidden="true">→</span>
         </Button>
-        <p className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">
+        {/* No keyboard on a touch screen (no hover): the hint would only take room. */}
+        <p className="ml-auto text-xs text-zinc-500 dark:text-zinc-400 [@media(hover:none)]:hidden" data-testid="key-hints">
           Keys (slider focused): <kbd className="font-mono">←</kbd>/<kbd className="font-mono">→</kbd> step ·{" "}
           <kbd className="font-mono">PgUp</kbd>/<kbd className="font-mono">PgDn</kbd> ±10 · <kbd className="font-mono">Home</kbd>/
           <kbd className="font-mono">End</kbd> first/last

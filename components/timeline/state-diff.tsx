@@ -3,6 +3,7 @@
 import { useId, useState } from "react";
 import { DIFF_FIELDS, flattenState, type FieldChange } from "@/lib/timeline/diff";
 import type { CustomerState } from "@/lib/domain/customer/state";
+import { FieldName } from "./bits";
 import { showValue } from "./format";
 
 const KIND_STYLE = {
@@ -16,7 +17,7 @@ export function ChangeRow({ change }: { change: FieldChange }) {
   return (
     <li className="flex flex-wrap items-baseline gap-x-2 gap-y-1 py-1.5 text-sm" data-path={change.path}>
       <span className={`rounded px-1.5 text-xs font-medium ${KIND_STYLE[change.kind]}`}>{change.kind}</span>
-      <code className="font-mono font-semibold">{change.path}</code>
+      <FieldName path={change.path} />
       <span className="min-w-0 break-words font-mono text-xs">
         {change.kind === "added" ? (
           showValue(change.after)
@@ -62,7 +63,7 @@ export function StateDiff({ changes, after, emptyText }: { changes: FieldChange[
             <ul aria-label="Unchanged fields" className="divide-y divide-zinc-100 text-zinc-600 dark:divide-zinc-800 dark:text-zinc-400">
               {unchanged.map((path) => (
                 <li key={path} className="flex flex-wrap gap-x-2 py-1.5 text-sm">
-                  <code className="font-mono">{path}</code>
+                  <FieldName path={path} strong={false} />
                   <span className="break-words font-mono text-xs">{showValue(flat[path])}</span>
                 </li>
               ))}

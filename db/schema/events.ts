@@ -23,15 +23,6 @@ export const xid8 = customType<{ data: string; driverData: string }>({
   fromDriver: (value) => String(value),
 });
 
-/** One row per stream: its current version. The append function compares-and-sets it. */
-export const streams = pgTable("streams", {
-  streamId: text("stream_id").primaryKey(),
-  streamType: text("stream_type").notNull(),
-  version: bigint("version", { mode: "number" }).notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
-
 /**
  * The event log. Append-only: nothing in this codebase updates or deletes a row here.
  *
@@ -60,6 +51,8 @@ export const events = pgTable(
     uniqueIndex("events_id_uq").on(t.id),
     index("events_tx_position_idx").on(t.transactionId, t.position),
     index("events_type_position_idx").on(t.type, t.position),
+    // "What did this person change?" (/events?actor=): newest first within one actor.
+    index("events_actor_position_idx").on(sql`(${t.metadata} ->> 'actor')`, t.position),
   ],
 );
 
@@ -72,6 +65,18 @@ export const commands = pgTable("commands", {
   streamId: text("stream_id").notNull(),
   version: bigint("version", { mode: "number" }),
   position: bigint("position", { mode: "number" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Per-stream data keys for the personal fields of its events and snapshots (crypto-shredding):
+ * a random AES-256 key, stored only wrapped (encrypted) by the master key. Deleting the row is
+ * erasure: every ciphertext of the stream becomes unreadable. See lib/eventstore/crypto/.
+ */
+export const dataKeys = pgTable("data_keys", {
+  streamId: text("stream_id").primaryKey(),
+  /** base64 of iv (12) ‖ tag (16) ‖ AES-256-GCM(master key, data key). */
+  wrapped: text("wrapped").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,4 +1,5 @@
-import { bigint, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { xid8 } from "./events";
 
 /**
@@ -22,3 +23,34 @@ export const projectionCheckpoints = pgTable("projection_checkpoints", {
   /** For a rebuild's checkpoint (`<name>__rebuild`): when the rebuild started. */
   startedAt: timestamp("started_at", { withTimezone: true }),
 });
+
+/**
+ * Dead letters of the projections. A `parked` row is an event the projection (its checkpoint:
+ * live, or a rebuild's `<name>__rebuild`) failed on after its retries: the checkpoint moved past
+ * it, and the projection skips that stream until someone resolves it. A `waiting` row is a later
+ * event of the same stream, queued behind it in order. Resolved rows stay, as a record of who
+ * retried or skipped what.
+ */
+export const parkedEvents = pgTable(
+  "parked_events",
+  {
+    checkpoint: text("checkpoint").notNull(),
+    position: bigint("position", { mode: "number" }).notNull(),
+    transactionId: xid8("transaction_id").notNull(),
+    streamId: text("stream_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** `parked` (failed: the head of its stream's queue) or `waiting` (behind a parked one). */
+    state: text("state").notNull(),
+    error: text("error"),
+    failures: integer("failures").notNull().default(0),
+    parkedAt: timestamp("parked_at", { withTimezone: true }).notNull().defaultNow(),
+    /** `retried` or `skipped`; null while unresolved. */
+    resolution: text("resolution"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.checkpoint, t.position] }),
+    index("parked_events_unresolved_idx").on(t.checkpoint, t.streamId).where(sql`${t.resolvedAt} is null`),
+  ],
+);

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { v7 as uuidv7 } from "uuid";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import { address } from "@/lib/domain/customer/builders";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { createEventStore, type EventStore } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from "@/lib/testing/test-db";
 import { registerCustomer, renameCustomer } from "./customer";
 import { stateCacheOf } from "./state-cache";
@@ -14,7 +14,7 @@ await describePostgres("command handling under concurrency", () => {
   let store: EventStore;
   before(async () => {
     t = await createPostgresTestDatabase({ max: 30 });
-    store = new EventStore(t.database.db, eventRegistry);
+    store = createEventStore(t.database.db, eventRegistry);
   });
   after(() => t.drop());
 
@@ -75,7 +75,7 @@ await describePostgres("command handling under concurrency", () => {
   it("writers with their own state caches never decide on a stale state: each rename follows the one before", async () => {
     const { id } = await registerCustomer({ name: "start", address: address() }, { store });
     // Four stores on one database: four state caches, as four app processes would have.
-    const writers = Array.from({ length: 4 }, () => new EventStore(t.database.db, eventRegistry));
+    const writers = Array.from({ length: 4 }, () => createEventStore(t.database.db, eventRegistry));
     // Warm every cache at version 1, then let the others move the stream on behind its back.
     for (const w of writers) assert.ok((await renameCustomer(id, { name: "start" }, { store: w })).ok); // unchanged: v1
     // Round robin: every writer's cached state is three renames behind when its turn comes.

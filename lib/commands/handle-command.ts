@@ -1,223 +1,189 @@
-import type { EventStore, RecordedEvent } from "@/lib/eventstore";
-import { loadLatest, VersionConflictError } from "@/lib/eventstore";
-import { stateCacheOf } from "./state-cache";
+import { VersionConflictError, type AppendResult } from "@/lib/eventstore";
+import { metrics } from "@/lib/observability/metrics";
+import { withSpan, withSpanSync } from "@/lib/observability/tracing";
+import { admission, OverloadedError } from "./admission";
+import { conflictDetails } from "./conflict";
+import { decideEach, type Decider, type Decision, type StreamFacts } from "./decider";
+import { recordUnchanged, replayOf } from "./idempotency";
+import { cachedState, loadForCommand, rememberState, type Loaded } from "./load";
+import type { CommandContext, CommandResult, CommandSuccess } from "./result";
+import { retry } from "./retry";
+import { maybeSnapshot, snapshotEvery } from "./snapshot-policy";
 
-/** The pure halves of an aggregate, plus how to snapshot it. */
-export interface Decider<Command, State, Event extends { type: string; data: unknown }, Err> {
-  streamType: string;
-  initialState(): State;
-  evolve(state: State, event: RecordedEvent): State;
-  /** The stream's version as the state knows it (0 when it does not exist). */
-  versionOf(state: State): number;
-  decide(command: Command, state: State): { ok: true; events: Event[] } | { ok: false; error: Err };
-  /** Shape version for snapshots; bump it when State changes. */
-  shapeVersion: number;
-}
+export type { Decider, Decision, StreamFacts } from "./decider";
+export type { CommandContext, CommandError, CommandResult, CommandSuccess, VersionConflict } from "./result";
+export { loadState } from "./load";
+export { snapshotEvery } from "./snapshot-policy";
 
-export type VersionConflict = {
-  code: "version_conflict";
-  message: string;
-  expectedVersion: number;
-  actualVersion: number;
-  /** The events appended since `expectedVersion` (at most 50), so a UI can say what changed. */
-  eventsSince: RecordedEvent[];
-};
-
-export type CommandResult<Err> =
-  | { ok: true; streamId: string; version: number; position: number | null; unchanged: boolean; duplicate: boolean; events: RecordedEvent[] }
-  | { ok: false; error: Err | VersionConflict };
-
-export interface CommandContext {
-  store: EventStore;
-  /** Idempotency key: the same id again returns the first outcome and appends nothing. */
-  commandId?: string;
-  correlationId?: string;
-  causationId?: string | null;
-  actor?: string;
-  /** Version the caller last saw. Given: a mismatch is a conflict. Absent: retried on conflict. */
-  expectedVersion?: number;
-  snapshotEvery?: number;
-}
-
+/** Re-runs after a conflict on fresh state, when the caller gave no expected version. */
 const MAX_RETRIES = 5;
 
-export const snapshotEvery = () => {
-  const value = Number(process.env.SNAPSHOT_EVERY ?? 100);
-  return Number.isInteger(value) && value > 0 ? value : 100;
-};
-
-/**
- * Load a stream's state: the latest snapshot of the current shape, then the events after it.
- */
-export async function loadState<C, S, E extends { type: string; data: unknown }, Err>(
-  store: EventStore,
-  decider: Decider<C, S, E, Err>,
-  streamId: string,
-  toVersion?: number,
-): Promise<{ state: S; version: number; fromSnapshot: number | null }> {
-  const { snapshot, tail } = await loadLatest<S>(store, streamId, decider.shapeVersion, toVersion);
-  let state = snapshot ? snapshot.state : decider.initialState();
-  for (const event of tail) state = decider.evolve(state, event);
-  return { state, version: decider.versionOf(state), fromSnapshot: snapshot?.version ?? null };
-}
-
-const cacheKey = (decider: { streamType: string; shapeVersion: number }, streamId: string) =>
-  `${decider.streamType}/${decider.shapeVersion}/${streamId}`;
-
-function cachedState<C, S, E extends { type: string; data: unknown }, Err>(
-  store: EventStore,
-  decider: Decider<C, S, E, Err>,
-  streamId: string,
-): { state: S; version: number } | undefined {
-  return stateCacheOf(store).get(cacheKey(decider, streamId)) as { state: S; version: number } | undefined;
+/** One command handling in progress: what it works on, and what its tries so far learned. */
+interface Handling<C, S, E extends { type: string; data: unknown }, Err> {
+  decider: Decider<C, S, E, Err>;
+  facts: StreamFacts<S>;
+  streamId: string;
+  commands: readonly C[];
+  ctx: CommandContext;
+  /** The next try may decide on the cached state (only the first may). */
+  tryCache: boolean;
+  /** The last try decided on the cached state: its conflict costs no retry. */
+  usedCache: boolean;
+  /** Tries on freshly loaded state so far. */
+  freshTries: number;
+  /** The state the last try decided on. */
+  loaded?: Loaded<S>;
 }
 
 /**
- * The state a command decides on: the cached state (see state-cache.ts) or the latest snapshot,
- * whichever is later, plus every event after it, in one round trip.
- */
-async function loadForCommand<C, S, E extends { type: string; data: unknown }, Err>(
-  store: EventStore,
-  decider: Decider<C, S, E, Err>,
-  streamId: string,
-): Promise<{ state: S; version: number }> {
-  const cached = cachedState(store, decider, streamId);
-  const { snapshot, tail } = await loadLatest<S>(store, streamId, decider.shapeVersion, undefined, cached?.version ?? 0);
-  let state = snapshot ? snapshot.state : cached ? cached.state : decider.initialState();
-  for (const event of tail) state = decider.evolve(state, event);
-  const version = decider.versionOf(state);
-  stateCacheOf(store).set(cacheKey(decider, streamId), version, state);
-  return { state, version };
-}
-
-/**
- * Load → decide → append, the one path by which commands change anything.
+ * Load → decide → append, the one path by which commands change anything. A list of commands
+ * is decided in order, each against the state the previous ones' events made, and appended once
+ * (Emmett's handleCommand).
  *
  * Domain rejections come back as values. A version conflict is returned when the caller gave an
- * expected version; otherwise the command is re-run on the fresh state up to MAX_RETRIES times
- * (decide is pure, so a re-run is exact). Anything else thrown is a bug and propagates.
+ * expected version; otherwise the commands are re-run on the fresh state up to MAX_RETRIES times
+ * (decide is pure, so a re-run is exact). Past the process's bound on commands in flight
+ * (admission.ts) it throws OverloadedError at once. Anything else thrown is a bug and propagates.
  */
 export async function handleCommand<C, S, E extends { type: string; data: unknown }, Err>(
   decider: Decider<C, S, E, Err>,
+  facts: StreamFacts<S>,
   streamId: string,
-  command: C,
+  command: C | readonly C[],
   ctx: CommandContext,
 ): Promise<CommandResult<Err>> {
-  const { store } = ctx;
-  if (ctx.commandId) {
-    const previous = await store.findCommand(ctx.commandId);
-    if (previous) return replayed(previous);
-  }
-  // Without a caller's id nobody can replay the command, so no idempotency record is written (the
-  // store still stamps a fresh command id into the events' metadata).
-  const commandId = ctx.commandId;
-  // The first try may decide on the cached state without reading the stream: the append's
-  // expected version proves it current, and a conflict sends us to the fresh path below. Only an
-  // append can be proven so; a rejection, a no-op or an unexpected version is re-decided on fresh
-  // state before it is returned. A stale cache costs one conflict, not a retry.
-  let tryCache = true;
-  for (let attempt = 0; ; tryCache ? (tryCache = false) : attempt++) {
-    let loaded = tryCache ? cachedState(store, decider, streamId) : undefined;
-    let decision = loaded && decider.decide(command, loaded.state);
-    const provable =
-      loaded && decision?.ok && decision.events.length > 0 && (ctx.expectedVersion === undefined || ctx.expectedVersion === loaded.version);
-    if (!loaded || !decision || !provable) {
-      tryCache = false;
-      loaded = await loadForCommand(store, decider, streamId);
-      decision = decider.decide(command, loaded.state);
-    }
-    const { state, version } = loaded;
-    if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== version) {
-      return { ok: false, error: await conflict(store, streamId, ctx.expectedVersion, version) };
-    }
-    if (!decision.ok) return { ok: false, error: decision.error };
-    if (decision.events.length === 0) {
-      if (commandId && !(await store.recordCommand(commandId, streamId, version))) {
-        const previous = await store.findCommand(commandId);
-        if (previous) return replayed(previous);
-      }
-      return { ok: true, streamId, version, position: null, unchanged: true, duplicate: false, events: [] };
-    }
+  const first = (Array.isArray(command) ? command[0] : command) as { type?: unknown } | undefined;
+  const name = typeof first?.type === "string" ? first.type : "unknown";
+  let outcome = "error";
+  const m = metrics();
+  // The trace's root on the write side (a child of the request's span when there is one).
+  return withSpan(`command ${name}`, { "ledger.command": name, "ledger.stream": streamId }, async (span) => {
     try {
-      const result = await store.append(streamId, decision.events, {
-        expectedVersion: version === 0 ? "no_stream" : version,
-        commandId,
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId,
-        actor: ctx.actor,
-      });
-      if (result.duplicate) {
-        return { ok: true, streamId, version: result.nextExpectedVersion, position: result.lastPosition || null, unchanged: result.lastPosition === 0, duplicate: true, events: [] };
-      }
-      let next = state;
-      for (const event of result.events) next = decider.evolve(next, event);
-      stateCacheOf(store).set(cacheKey(decider, streamId), decider.versionOf(next), next);
-      await maybeSnapshot(store, decider, streamId, next, version, result.nextExpectedVersion, ctx.snapshotEvery ?? snapshotEvery());
-      return {
-        ok: true,
-        streamId,
-        version: result.nextExpectedVersion,
-        position: result.lastPosition,
-        unchanged: false,
-        duplicate: false,
-        events: result.events,
-      };
+      const result = await admission().run(() => handleCommandOnce(decider, facts, streamId, command, ctx));
+      outcome = !result.ok ? (result.error as { code?: string }).code === "version_conflict" ? "conflict" : "rejected"
+        : result.duplicate ? "duplicate" : result.unchanged ? "unchanged" : "appended";
+      if (result.ok) span.setAttributes({ "ledger.version": result.version, ...(result.position ? { "ledger.position": result.position } : {}) });
+      return result;
     } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      if (tryCache && ctx.expectedVersion === undefined) continue;
-      if (ctx.expectedVersion !== undefined || attempt >= MAX_RETRIES) {
-        return { ok: false, error: await conflict(store, streamId, ctx.expectedVersion ?? version, error.actualVersion) };
+      if (error instanceof OverloadedError) {
+        outcome = "overloaded";
+        m.commandsRefused.inc();
       }
+      throw error;
+    } finally {
+      m.commands.inc({ command: name, outcome });
+      span.setAttribute("ledger.outcome", outcome);
     }
-  }
+  });
 }
 
-function replayed(previous: { streamId: string; version: number | null; position: number | null }) {
-  return {
-    ok: true as const,
-    streamId: previous.streamId,
-    version: previous.version ?? 0,
-    position: previous.position,
-    unchanged: previous.position === null,
-    duplicate: true,
-    events: [],
-  };
-}
-
-async function conflict(store: EventStore, streamId: string, expectedVersion: number, actualVersion: number): Promise<VersionConflict> {
-  const eventsSince =
-    actualVersion > expectedVersion
-      ? await store.readStream(streamId, { fromVersion: expectedVersion + 1, toVersion: Math.min(actualVersion, expectedVersion + 50) })
-      : [];
-  return {
-    code: "version_conflict",
-    message:
-      actualVersion === 0
-        ? `Expected version ${expectedVersion}, but the stream does not exist`
-        : `Expected version ${expectedVersion}, but it is now at version ${actualVersion}`,
-    expectedVersion,
-    actualVersion,
-    eventsSince,
-  };
-}
-
-/**
- * Snapshot when the append crossed a multiple of `every`. Best effort, after the append has
- * committed: a missing snapshot only costs a longer replay.
- */
-async function maybeSnapshot<C, S, E extends { type: string; data: unknown }, Err>(
-  store: EventStore,
+/** handleCommand without its metrics: the numbered steps. */
+async function handleCommandOnce<C, S, E extends { type: string; data: unknown }, Err>(
   decider: Decider<C, S, E, Err>,
+  facts: StreamFacts<S>,
   streamId: string,
-  next: S,
-  versionBefore: number,
-  versionAfter: number,
-  every: number,
-) {
-  if (Math.floor(versionAfter / every) === Math.floor(versionBefore / every)) return;
+  command: C | readonly C[],
+  ctx: CommandContext,
+): Promise<CommandResult<Err>> {
+  const commands = (Array.isArray(command) ? command : [command]) as readonly C[];
+  const handling: Handling<C, S, E, Err> = { decider, facts, streamId, commands, ctx, tryCache: true, usedCache: false, freshTries: 0 };
+  // 1. idempotency: a command id seen before answers with its first outcome.
+  const replay = await replayOf(ctx.store, ctx.commandId);
+  if (replay) return replay;
   try {
-    await store.saveSnapshot({ streamId, version: versionAfter, shapeVersion: decider.shapeVersion, state: next });
+    // 2.–4. load, decide, append (one try); 5. retry on conflict, only without the caller's
+    // expected version, and a try on the cached state is free.
+    return await retry(
+      () => tryOnce(handling),
+      (error) =>
+        error instanceof VersionConflictError &&
+        ctx.expectedVersion === undefined &&
+        (handling.usedCache || handling.freshTries <= MAX_RETRIES),
+    );
   } catch (error) {
-    console.error(`snapshot of ${streamId} at v${versionAfter} failed`, error);
+    if (!(error instanceof VersionConflictError)) throw error;
+    // 6. conflict details: the events appended since the version the caller (or we) decided on.
+    const expected = ctx.expectedVersion ?? handling.loaded?.version ?? 0;
+    return { ok: false, error: await conflictDetails(ctx.store, streamId, expected, error.actualVersion) };
   }
+}
+
+async function tryOnce<C, S, E extends { type: string; data: unknown }, Err>(
+  h: Handling<C, S, E, Err>,
+): Promise<CommandResult<Err>> {
+  const { ctx, streamId } = h;
+  const decide = (loaded: Loaded<S>, cached: boolean) =>
+    withSpanSync("decide", { "ledger.stream": streamId, "ledger.version": loaded.version, "ledger.cached": cached }, (span) => {
+      const decision = decideEach(h.decider, streamId, h.commands, loaded.state, loaded.version);
+      span.setAttribute("ledger.events", decision.ok ? decision.events.length : 0);
+      return decision;
+    });
+  // 2. load and decide. The first try may decide on the cached state without reading the stream:
+  // the append's expected version proves it current, and a conflict sends us to the fresh path.
+  // Only an append can be proven so; a rejection, a no-op or an unexpected version is re-decided
+  // on fresh state before it is returned. A stale cache costs one conflict, not a retry.
+  let step = h.tryCache ? decideOnCache(cachedState(ctx.store, h.facts, streamId), (l) => decide(l, true), ctx.expectedVersion) : null;
+  h.tryCache = false;
+  h.usedCache = step !== null;
+  if (!step) {
+    h.freshTries++;
+    const loaded = await withSpan("load", { "ledger.stream": streamId }, async (span) => {
+      const fresh = await loadForCommand(ctx.store, h.decider, h.facts, streamId);
+      span.setAttribute("ledger.version", fresh.version);
+      return fresh;
+    });
+    step = { loaded, decision: decide(loaded, false) };
+  }
+  const { loaded, decision } = step;
+  h.loaded = loaded;
+  if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== loaded.version) {
+    return { ok: false, error: await conflictDetails(ctx.store, streamId, ctx.expectedVersion, loaded.version) };
+  }
+  if (!decision.ok) return { ok: false, error: decision.error };
+  // 3. nothing to append: record the no-op so that its command id replays as unchanged.
+  if (decision.events.length === 0) {
+    const earlier = await recordUnchanged(ctx.store, ctx.commandId, streamId, loaded.version);
+    return earlier ?? { ok: true, streamId, version: loaded.version, position: null, unchanged: true, duplicate: false, events: [] };
+  }
+  // 4. append once, at the version decided on (throws VersionConflictError when it moved).
+  const result = await ctx.store.append(streamId, decision.events, {
+    expectedVersion: loaded.version === 0 ? "no_stream" : loaded.version,
+    commandId: ctx.commandId,
+    correlationId: ctx.correlationId,
+    causationId: ctx.causationId,
+    actor: ctx.actor,
+    inTransaction: ctx.inAppendTransaction,
+  });
+  return afterAppend(h, loaded, result);
+}
+
+/** The outcome of an append: remember the new state and maybe snapshot it (4a, 4b). */
+async function afterAppend<C, S, E extends { type: string; data: unknown }, Err>(
+  h: Handling<C, S, E, Err>,
+  loaded: Loaded<S>,
+  result: AppendResult,
+): Promise<CommandSuccess> {
+  const { ctx, streamId } = h;
+  if (result.duplicate) {
+    const { nextExpectedVersion: version, lastPosition } = result;
+    return { ok: true, streamId, version, position: lastPosition || null, unchanged: lastPosition === 0, duplicate: true, events: [] };
+  }
+  let next = loaded.state;
+  for (const event of result.events) next = h.decider.evolve(next, event);
+  rememberState(ctx.store, h.facts, streamId, next);
+  const every = ctx.snapshotEvery ?? snapshotEvery();
+  await maybeSnapshot(ctx.store, h.facts, streamId, next, loaded.version, result.nextExpectedVersion, every);
+  return { ok: true, streamId, version: result.nextExpectedVersion, position: result.lastPosition, unchanged: false, duplicate: false, events: result.events };
+}
+
+/** The cached state and the decision on it, when an append could prove it current; else null. */
+function decideOnCache<S, E, Err>(
+  cached: Loaded<S> | undefined,
+  decide: (loaded: Loaded<S>) => Decision<E, Err>,
+  expectedVersion: number | undefined,
+): { loaded: Loaded<S>; decision: Decision<E, Err> } | null {
+  if (!cached) return null;
+  const decision = decide(cached);
+  const provable = decision.ok && decision.events.length > 0 && (expectedVersion === undefined || expectedVersion === cached.version);
+  return provable ? { loaded: cached, decision } : null;
 }

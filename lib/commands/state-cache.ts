@@ -45,7 +45,10 @@ export const stateCacheSize = (): number => {
   return Number.isInteger(value) && value >= 0 ? value : 10_000;
 };
 
-const caches = new WeakMap<object, StateCache>();
+// On globalThis: Next loads this module once per bundle, and every bundle must see the states the
+// others cached (a state cached by a route and not updated by an action would be decided on stale).
+const globalForStates = globalThis as unknown as { __ledgerStateCaches?: WeakMap<object, StateCache> };
+const caches = (globalForStates.__ledgerStateCaches ??= new WeakMap<object, StateCache>());
 
 /** The cache of one store (one database): states of one database never serve another. */
 export function stateCacheOf(store: object): StateCache {

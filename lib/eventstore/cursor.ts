@@ -7,6 +7,8 @@ export interface GlobalCursor {
   position: number;
 }
 
+const XID8_MAX = 18446744073709551615n;
+
 export const START: GlobalCursor = { transactionId: "0", position: 0 };
 
 export function encodeCursor(cursor: GlobalCursor): string {
@@ -19,6 +21,8 @@ export function decodeCursor(text: string): GlobalCursor | null {
   if (!match) return null;
   const position = Number(match[2]);
   if (!Number.isSafeInteger(position)) return null;
+  // xid8 is an unsigned 64-bit integer: a larger id would make the database raise, not a 400.
+  if (BigInt(match[1]) > XID8_MAX) return null;
   return { transactionId: match[1].replace(/^0+(?=\d)/, ""), position };
 }
 

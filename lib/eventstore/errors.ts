@@ -1,21 +1,14 @@
+import { LedgerError } from "@/lib/errors";
 import type { ExpectedVersion } from "./types";
-
-/**
- * `instanceof` by the error's `code`, not by class identity. Inside Next the app singleton (and
- * so the store that throws) is created from the instrumentation bundle, whose copy of these
- * classes is not the one a route or action bundle imports; plain `instanceof` then misses a
- * conflict and handleCommand answers 500 instead of retrying.
- */
-const hasCode = (code: string) => (value: unknown) =>
-  value instanceof Error && (value as { code?: unknown }).code === code;
 
 /**
  * The stream was not at the expected version. Nothing was written. `actualVersion` is 0 when
  * the stream does not exist.
  */
-export class VersionConflictError extends Error {
-  static [Symbol.hasInstance] = hasCode("version_conflict");
-  readonly code = "version_conflict" as const;
+export class VersionConflictError extends LedgerError {
+  static override readonly code = "version_conflict";
+  static override readonly errorName = "VersionConflictError";
+  declare readonly code: "version_conflict";
   constructor(
     readonly streamId: string,
     readonly expectedVersion: ExpectedVersion,
@@ -24,20 +17,29 @@ export class VersionConflictError extends Error {
     super(
       `Version conflict on ${streamId}: expected ${String(expectedVersion)}, actual ${actualVersion === 0 ? "no stream" : actualVersion}`,
     );
-    this.name = "VersionConflictError";
   }
 }
 
 /** The append itself was malformed (bad expected version, unknown type, data failing its schema). */
-export class InvalidAppendError extends Error {
-  static [Symbol.hasInstance] = hasCode("invalid_append");
-  readonly code = "invalid_append" as const;
+export class InvalidAppendError extends LedgerError {
+  static override readonly code = "invalid_append";
+  static override readonly errorName = "InvalidAppendError";
+  declare readonly code: "invalid_append";
   constructor(
     message: string,
     readonly issues: { index?: number; type?: string; path?: string; message: string }[] = [],
   ) {
     super(message);
-    this.name = "InvalidAppendError";
+  }
+}
+
+/** A follower cursor that this store did not hand out. */
+export class InvalidCursorError extends LedgerError {
+  static override readonly code = "invalid_cursor";
+  static override readonly errorName = "InvalidCursorError";
+  declare readonly code: "invalid_cursor";
+  constructor(readonly cursor: string) {
+    super(`Invalid cursor ${JSON.stringify(cursor)}: pass back a cursor returned by readAll`);
   }
 }
 
@@ -56,14 +58,4 @@ export function sqlErrorOf(error: unknown): { code: string; message: string; det
     current = candidate.cause;
   }
   return null;
-}
-
-/** A follower cursor that this store did not hand out. */
-export class InvalidCursorError extends Error {
-  static [Symbol.hasInstance] = hasCode("invalid_cursor");
-  readonly code = "invalid_cursor" as const;
-  constructor(readonly cursor: string) {
-    super(`Invalid cursor ${JSON.stringify(cursor)}: pass back a cursor returned by readAll`);
-    this.name = "InvalidCursorError";
-  }
 }

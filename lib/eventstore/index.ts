@@ -1,5 +1,17 @@
-export { EventStore, cursorOf, loadLatest, toRecorded, type LatestState } from "./store";
+export { createEventStore, type EventStore } from "./store";
+export { readAll, cursorOf, type ReadAllOptions } from "./sql/read-all";
+export { toRecorded, type EventRow } from "./sql/rows";
+export { headPosition } from "./sql/head";
+export { lockForAppend, oldestAppendInFlight, type HorizonHolder } from "./sql/horizon";
+export { saveSnapshot, loadSnapshot, loadLatest, type LatestState } from "./sql/snapshots";
+export { findCommand, recordCommand, type CommandRecord } from "./sql/command-log";
 export { EVENTS_CHANNEL, notifyAppended } from "./notify";
 export { VersionConflictError, InvalidAppendError, InvalidCursorError } from "./errors";
+export { STREAM_ID, COMMAND_ID, isStreamId, isCommandId } from "./ids";
 export { encodeCursor, decodeCursor, compareCursors, START, type GlobalCursor } from "./cursor";
 export type * from "./types";
+export { EventCodec } from "./codec";
+export { upcastEvent, checkUpcasters, checkStoredVersions, MissingUpcasterError } from "./upcast";
+export { PersonalData, hasSealed } from "./crypto/personal";
+export { loadMasterKey, parseMasterKey, defaultMasterKeyFile } from "./crypto/master-key";
+export { deleteDataKey, hasDataKey, rewrapAll } from "./crypto/data-keys";

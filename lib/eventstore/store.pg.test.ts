@@ -7,8 +7,8 @@ import { query } from "@/db/client";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import { address } from "@/lib/domain/customer/builders";
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from "@/lib/testing/test-db";
-import { EventStore, VersionConflictError } from ".";
-import { eventRegistry } from "./customer-registry";
+import { headPosition, createEventStore, type EventStore, VersionConflictError } from ".";
+import { eventRegistry } from "@/lib/commands/event-registry";
 
 const renamed = (i: number) => ({ type: "CustomerRenamed", data: { newName: `n${i}`, oldName: `n${i - 1}` } });
 
@@ -17,7 +17,7 @@ await describePostgres("event store under concurrency", () => {
   let store: EventStore;
   before(async () => {
     t = await createPostgresTestDatabase({ max: 60 });
-    store = new EventStore(t.database.db, eventRegistry);
+    store = createEventStore(t.database.db, eventRegistry);
   });
   after(() => t.drop());
 
@@ -68,6 +68,32 @@ await describePostgres("event store under concurrency", () => {
     assert.deepEqual(versions, Array.from({ length: 41 }, (_, i) => i + 1));
   });
 
+  it("batches from many writers: 'any' and 'stream_exists' re-claim after a concurrent append, same-version ones conflict", async () => {
+    const streamId = customerStreamId(uuidv7());
+    await store.append(streamId, [{ type: "CustomerRegistered", data: { name: "n0", address: address() } }], {
+      expectedVersion: "no_stream",
+    });
+    const batch = (i: number) => [renamed(3 * i + 1), renamed(3 * i + 2), renamed(3 * i + 3)];
+    // 20 batches at the same version 1: one wins, the others see the winner's version 4.
+    const same = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.append(streamId, batch(i), { expectedVersion: 1 })));
+    assert.equal(same.filter((o) => o.status === "fulfilled").length, 1);
+    for (const o of same) {
+      if (o.status === "rejected") assert.ok(o.reason instanceof VersionConflictError && o.reason.actualVersion === 4, String(o.reason));
+    }
+    // 30 batches with no expected version: every one lands, in whole batches, without gaps.
+    const loose = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => store.append(streamId, batch(i), { expectedVersion: i % 2 ? "any" : "stream_exists" })),
+    );
+    assert.deepEqual(loose.map((r) => r.nextExpectedVersion).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => 4 + 3 * (i + 1)));
+    const events = await store.readStream(streamId);
+    assert.deepEqual(events.map((e) => e.version), Array.from({ length: 94 }, (_, i) => i + 1));
+    // Each batch's three events are consecutive versions of one append (one command id).
+    for (let v = 5; v <= 94; v += 3) {
+      const commandIds = new Set(events.slice(v - 1, v + 2).map((e) => e.metadata.commandId));
+      assert.equal(commandIds.size, 1, `versions ${v}..${v + 2} come from one append`);
+    }
+  });
+
   it("a follower paging through readAll never skips an event that commits late with a lower position", async () => {
     const WRITERS = 10;
     const APPENDS_PER_WRITER = 30;
@@ -78,7 +104,7 @@ await describePostgres("event store under concurrency", () => {
       for (let i = 0; i < APPENDS_PER_WRITER; i++) {
         const streamId = customerStreamId(uuidv7());
         await t.database.db.transaction(async (tx) => {
-          await new EventStore(tx, eventRegistry).append(
+          await createEventStore(tx, eventRegistry).append(
             streamId,
             [{ type: "CustomerRegistered", data: { name: `w${w}-${i}`, address: address() } }],
             { expectedVersion: "no_stream" },
@@ -127,7 +153,7 @@ await describePostgres("event store under concurrency", () => {
       await drain();
     };
 
-    const startPosition = (await store.head()).position;
+    const startPosition = (await headPosition(store.db));
     const followers = [follower(), naive()];
     await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
     writing = false;

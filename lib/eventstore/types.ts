@@ -1,3 +1,4 @@
+import type { Db } from "@/db/client";
 import type { z } from "zod";
 
 /** What an append expects the stream to be at. Numbers are versions (≥ 1). */
@@ -8,6 +9,8 @@ export interface EventMetadata {
   correlationId: string;
   causationId: string | null;
   actor: string;
+  /** W3C trace context of the append's span, present only when tracing was on (lib/observability/tracing.ts). */
+  traceparent?: string;
 }
 
 /** An event to append. Its id (uuid v7) is chosen by the store unless given. */
@@ -30,6 +33,11 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   timestamp: string;
   /** The id of the transaction that wrote it (xid8 as decimal text): part of the follower cursor. */
   transactionId: string;
+  /**
+   * Set when the event was upcast on read: its schema version and data as stored (decrypted, not
+   * upcast). `schemaVersion` and `data` above are then the current version's.
+   */
+  stored?: { schemaVersion: number; data: unknown };
 }
 
 export interface AppendOptions {
@@ -39,6 +47,13 @@ export interface AppendOptions {
   correlationId?: string;
   causationId?: string | null;
   actor?: string;
+  /**
+   * Work that must commit or roll back with the append (an erasure's key deletion): run in the
+   * append's transaction, after its events are written, only when some were (not on a
+   * duplicate). The append lock is held by then, so it may write (sql/horizon.ts). A throw rolls
+   * the append back with it. Followers are woken after the commit.
+   */
+  inTransaction?: (tx: Db) => Promise<void>;
 }
 
 export interface AppendResult {
@@ -53,8 +68,18 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
-/** How to validate each event type's data before it may be appended. */
-export type EventRegistry = Record<string, { schemaVersion: number; schema: z.ZodType }>;
+/** One pure step from schema version n to n+1 of an event type's data. */
+export type Upcaster = (data: unknown) => unknown;
+
+/**
+ * Per event type: its current schema version, the schema its data must satisfy to be appended,
+ * its upcasters (`upcasters[n]`: version n → n+1, one per step) and its personal fields (dot
+ * paths; encrypted with the stream's data key when the store has one).
+ */
+export type EventRegistry = Record<
+  string,
+  { schemaVersion: number; schema: z.ZodType; upcasters?: Record<number, Upcaster>; personal?: readonly string[] }
+>;
 
 export interface Snapshot<State = unknown> {
   streamId: string;

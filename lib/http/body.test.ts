@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
 import { MAX_BODY_BYTES, parseWith, readJsonObject } from "./body";
-import { commandHeaders } from "./command";
+import { commandHeaders, scopedCommandId } from "./command";
+import type { Principal } from "@/lib/auth/roles";
 import { HttpError } from "./errors";
 import { parseQuery } from "./query";
+import { decodeCursor } from "@/lib/eventstore/cursor";
 
 /** The error body a thrown HttpError would answer with. */
 async function rejection(promise: Promise<unknown> | (() => unknown)) {
@@ -107,25 +109,47 @@ describe("parseWith", () => {
 });
 
 describe("commandHeaders", () => {
+  const ana: Principal = { kind: "user", id: "u1", actor: "user:u1", role: "editor", name: "Ana", email: "ana@x.test", viaCookie: true };
+  const bo: Principal = { ...ana, id: "u2", actor: "user:u2" };
+  const ep = "POST /api/customers/[id]/rename";
+  const headersOf = (request: Request, body: Record<string, unknown>, who = ana, endpoint = ep) => commandHeaders(request, body, who, endpoint);
+
   it("takes the Idempotency-Key header over commandId in the body, and removes commandId from the body", () => {
     const body: Record<string, unknown> = { name: "x", commandId: "from-body" };
-    const headers = commandHeaders(post(null, { "idempotency-key": "from-header" }), body);
-    assert.equal(headers.commandId, "from-header");
+    const headers = headersOf(post(null, { "idempotency-key": "from-header" }), body);
+    assert.equal(headers.commandId, scopedCommandId("user:u1", ep, "from-header"));
     assert.deepEqual(body, { name: "x" });
   });
 
   it("falls back to commandId in the body, and to no key at all", () => {
-    assert.equal(commandHeaders(post(null), { commandId: "abc-1" }).commandId, "abc-1");
-    assert.equal(commandHeaders(post(null), {}).commandId, undefined);
+    assert.equal(headersOf(post(null), { commandId: "abc-1" }).commandId, scopedCommandId("user:u1", ep, "abc-1"));
+    assert.equal(headersOf(post(null), {}).commandId, undefined);
   });
 
-  it("rejects keys that are not 1–200 printable ASCII characters", async () => {
+  it("scopes a key to the caller and the endpoint", () => {
+    const key = () => ({ commandId: "same-key" });
+    const mine = headersOf(post(null), key()).commandId;
+    assert.notEqual(headersOf(post(null), key(), bo).commandId, mine, "another caller");
+    assert.notEqual(headersOf(post(null), key(), ana, "POST /api/customers/[id]/address").commandId, mine, "another endpoint");
+    assert.equal(headersOf(post(null), key()).commandId, mine, "same caller, same endpoint");
+  });
+
+  it("records the caller as actor whatever X-Actor says, and carries X-Request-Id as correlation", () => {
+    const headers = headersOf(post(null, { "x-actor": "someone-else", "x-request-id": "req-42" }), {});
+    assert.equal(headers.actor, "user:u1");
+    assert.equal(headers.correlationId, "req-42");
+    assert.match(headersOf(post(null), {}).correlationId, /^[0-9a-f-]{36}$/, "a new correlation id when none is given");
+  });
+
+  it("rejects keys that are not 1–200 printable ASCII characters, and a causation id that is not an event id", async () => {
     for (const key of ["with space", "x".repeat(201), "tab\there"]) {
-      const { body } = await rejection(() => commandHeaders(post(null, { "idempotency-key": key }), {}));
+      const { body } = await rejection(() => headersOf(post(null, { "idempotency-key": key }), {}));
       assert.ok(body.error.fieldErrors?.["Idempotency-Key"], key);
     }
-    const { body } = await rejection(() => commandHeaders(post(null), { commandId: 42 }));
+    const { body } = await rejection(() => headersOf(post(null), { commandId: 42 }));
     assert.ok(body.error.fieldErrors?.commandId);
+    const causation = await rejection(() => headersOf(post(null, { "x-causation-id": "not-an-event" }), {}));
+    assert.ok(causation.body.error.fieldErrors?.["X-Causation-Id"]);
   });
 });
 
@@ -139,5 +163,36 @@ describe("parseQuery", () => {
   });
   it("parses known parameters", () => {
     assert.deepEqual(parseQuery(new Request("http://t/x?city=Oslo"), schema), { city: "Oslo" });
+  });
+});
+
+describe("hostile input is a 400, never a database error", () => {
+  it("refuses a NUL or a lone surrogate in any JSON string or key", async () => {
+    for (const text of ['{"name":"a\\u0000b"}', '{"address":{"city":"\\ud800"}}', '{"name":"\\udc00x"}', '{"a\\u0000":1}']) {
+      const { status, body } = await rejection(() => readJsonObject(post(text)));
+      assert.equal(status, 400, text);
+      assert.equal(body.error.code, "validation_failed", text);
+      assert.match(body.error.message, /NUL|surrogate/);
+    }
+    assert.deepEqual(await readJsonObject(post('{"name":"emoji \\ud83d\\ude00 ok"}')), { name: "emoji 😀 ok" }, "a paired surrogate is fine");
+  });
+
+  it("refuses JSON nested deeper than the limit", async () => {
+    const deep = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
+    const { status, body } = await rejection(() => readJsonObject(post(deep)));
+    assert.equal(status, 400);
+    assert.match(body.error.message, /nested deeper/);
+  });
+
+  it("refuses %00 in a query parameter", async () => {
+    const schema = z.object({ q: z.string().optional() }).strict();
+    const { status, body } = await rejection(() => parseQuery(new Request("http://t/x?q=a%00b"), schema));
+    assert.equal(status, 400);
+    assert.ok(body.error.fieldErrors?.q);
+  });
+
+  it("refuses a feed cursor whose transaction id does not fit in 64 bits", () => {
+    assert.equal(decodeCursor("18446744073709551616_1"), null);
+    assert.deepEqual(decodeCursor("18446744073709551615_1"), { transactionId: "18446744073709551615", position: 1 });
   });
 });

@@ -1,12 +1,12 @@
 import type { z } from "zod";
 import type { FieldErrors } from "@/lib/domain/customer/schema";
-import { errorResponse, HttpError, validationFailed } from "./errors";
+import { apiError, HttpError, validationFailed } from "./errors";
 
 /** Largest request body the API accepts (SPEC §4). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const tooLarge = (limit: number) =>
-  new HttpError(errorResponse("body_too_large", `Request body is larger than ${limit} bytes (${limit / 1024} KiB)`, { limit }));
+  new HttpError(apiError("body_too_large", `Request body is larger than ${limit} bytes (${limit / 1024} KiB)`, { limit }));
 
 /**
  * Read a request body as a JSON object, at most `maxBytes`.
@@ -29,23 +29,53 @@ export async function readJsonObject(
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new HttpError(errorResponse("invalid_json", "Request body is not valid UTF-8"));
+    throw new HttpError(apiError("invalid_json", "Request body is not valid UTF-8"));
   }
   if (text.trim() === "") {
     if (allowEmpty) return {};
-    throw new HttpError(errorResponse("invalid_json", "Request body is empty: send a JSON object"));
+    throw new HttpError(apiError("invalid_json", "Request body is empty: send a JSON object"));
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof SyntaxError ? `: ${error.message}` : "";
-    throw new HttpError(errorResponse("invalid_json", `Request body is not valid JSON${detail}`));
+    throw new HttpError(apiError("invalid_json", `Request body is not valid JSON${detail}`));
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new HttpError(validationFailed({ _root: ["Body must be a JSON object"] }, "Body must be a JSON object"));
   }
+  const unsafe = unsafeJson(value);
+  if (unsafe) throw new HttpError(validationFailed({ [unsafe.path || "_root"]: [unsafe.message] }, unsafe.message));
   return value as Record<string, unknown>;
+}
+
+/** How deep a body may nest: commands are two levels deep; anything far deeper is hostile. */
+export const MAX_JSON_DEPTH = 16;
+
+/** A NUL, or half of a UTF-16 surrogate pair: PostgreSQL refuses both in text and jsonb. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text PostgreSQL cannot store (a NUL, a lone surrogate), for query parameters too. */
+export const isUnstorableText = (text: string) => UNSTORABLE.test(text);
+
+/**
+ * The first thing in a parsed body that would reach the database as an error instead of a
+ * clear 400: nesting deeper than MAX_JSON_DEPTH, or a string (or key) PostgreSQL cannot store.
+ */
+export function unsafeJson(value: unknown, path = "", depth = 0): { path: string; message: string } | null {
+  if (typeof value === "string") {
+    return UNSTORABLE.test(value) ? { path, message: "Text must not contain NUL characters or unpaired surrogates" } : null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) return { path, message: `JSON is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return { path, message: "Field names must not contain NUL characters or unpaired surrogates" };
+    const found = unsafeJson(child, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {

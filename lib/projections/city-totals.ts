@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import { CUSTOMER_EVENT_TYPES, groupByCustomer, newAddressOf, warnSkipped } from "./customer-row";
-import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
+import { keyedRowProjection } from "./keyed";
+import type { KeyedFold, RowTable } from "./rows";
 import { jsonParam, type Projection, type TableResolver } from "./types";
 
 /** Where the projection last saw a customer: which city's counts it is in, and as what. */
@@ -112,16 +113,9 @@ const membersFold: KeyedFold<CityMember, CityDelta & { ord: number }> = {
   },
 };
 
-type Prepared = PreparedKeyed<CityMember, CityDelta & { ord: number }>;
-
-const prepare = (events: readonly RecordedEvent[]): Prepared => prepareKeyed(membersTable, membersFold, groupByCustomer(events));
-
-async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResolver, prepared?: Prepared) {
-  const work = prepared ?? prepare(events);
-  if (!work.groups.size) return;
+/** Adds the members' count changes to city_totals (after the member rows, same transaction). */
+async function writeCityDeltas(tx: Db, table: TableResolver, deltas: readonly (CityDelta & { ord: number })[]) {
   const totals = table("city_totals");
-  const deltas = await applyKeyed(tx, table, membersTable, membersFold, work);
-  if (!deltas.length) return;
   // Summed per spelling here (a batch of thousands of events touches a handful of cities), per
   // city (lower(city), as PostgreSQL lowers it) in SQL. `ord`: the latest delta that added a
   // customer under this spelling (null if none did).
@@ -155,10 +149,12 @@ async function apply(tx: Db, events: readonly RecordedEvent[], table: TableResol
 }
 
 /** Active and archived customers per city (city_key = lower(city)). */
-export const cityTotalsProjection: Projection<Prepared> = {
+export const cityTotalsProjection: Projection = keyedRowProjection({
   name: "city_totals",
   tables: ["city_totals", "city_totals_customers"],
   canHandle: CUSTOMER_EVENT_TYPES,
-  prepare,
-  apply,
-};
+  key: groupByCustomer,
+  rows: membersTable,
+  fold: membersFold,
+  writeExtras: writeCityDeltas,
+});

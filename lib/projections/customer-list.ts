@@ -1,6 +1,8 @@
+import { ERASED } from "@/lib/domain/customer/events";
 import type { RecordedEvent } from "@/lib/eventstore";
-import { CUSTOMER_EVENT_TYPES, isoOf, nameOf, newAddressOf, perCustomerRows, warnSkipped } from "./customer-row";
-import type { KeyedFold, PreparedKeyed, RowTable } from "./rows";
+import { contactOf, CUSTOMER_EVENT_TYPES, groupByCustomer, isoOf, nameOf, newAddressOf, warnSkipped } from "./customer-row";
+import { keyedRowProjection } from "./keyed";
+import type { KeyedFold, RowTable } from "./rows";
 import type { Projection } from "./types";
 
 /** A customer_list row as the fold sees it (timestamps as ISO text). `city_key` is derived in SQL. */
@@ -13,6 +15,9 @@ export interface CustomerListEntry {
   region: string | null;
   postalCode: string | null;
   country: string | null;
+  email: string | null;
+  phone: string | null;
+  erased: boolean;
   status: "active" | "archived";
   version: number;
   registeredAt: string;
@@ -41,6 +46,8 @@ export function evolveCustomerListEntry(
       streamId: event.streamId,
       name,
       ...address,
+      ...(contactOf(event) ?? { email: null, phone: null }),
+      erased: false,
       status: "active",
       version: event.version,
       registeredAt: event.timestamp,
@@ -68,9 +75,30 @@ export function evolveCustomerListEntry(
     case "CustomerArchived":
       next.status = "archived";
       return next;
+    case "CustomerContactChanged":
+      Object.assign(next, contactOf(event));
+      return next;
+    case "CustomerErased":
+      return erasedEntry(next);
     default:
       return row;
   }
+}
+
+/**
+ * The row with its personal fields cleared (CustomerErased). A rebuild reads those fields as
+ * ERASED already (the key is gone) and ends here too, so both give the same row.
+ */
+function erasedEntry(row: CustomerListEntry): CustomerListEntry {
+  return {
+    ...row,
+    name: ERASED,
+    street: ERASED,
+    postalCode: row.postalCode ? ERASED : null,
+    email: row.email ? ERASED : null,
+    phone: row.phone ? ERASED : null,
+    erased: true,
+  };
 }
 
 /** customer_list as the row writer sees it: the fields sent per row, city_key derived in SQL. */
@@ -86,6 +114,9 @@ const customerListTable: RowTable<CustomerListEntry> = {
     region: "text",
     postal_code: "text",
     country: "text",
+    email: "text",
+    phone: "text",
+    erased: "boolean",
     status: "text",
     version: "bigint",
     registered_at: "timestamptz",
@@ -97,11 +128,9 @@ const customerListTable: RowTable<CustomerListEntry> = {
   guard: "t.version < r.version",
 };
 
-/** customer_list rows from the batch's events of each customer (see applyKeyed). */
-const customerListFold: KeyedFold<CustomerListEntry> = {
-  select: `id::text as id, stream_id, name, street, city, region, postal_code, country, status, version,
-           registered_at, updated_at`,
-  fromStored: (r) => ({
+/** A stored customer_list row (or a row of the same columns) as the fold sees it. */
+export function listEntryOf(r: Record<string, unknown>): CustomerListEntry {
+  return {
     id: String(r.id),
     streamId: String(r.stream_id),
     name: String(r.name),
@@ -110,11 +139,21 @@ const customerListFold: KeyedFold<CustomerListEntry> = {
     region: (r.region as string | null) ?? null,
     postalCode: (r.postal_code as string | null) ?? null,
     country: (r.country as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
+    phone: (r.phone as string | null) ?? null,
+    erased: r.erased === true || r.erased === "t",
     status: r.status as CustomerListEntry["status"],
     version: Number(r.version),
     registeredAt: isoOf(r.registered_at),
     updatedAt: isoOf(r.updated_at),
-  }),
+  };
+}
+
+/** customer_list rows from the batch's events of each customer (see applyKeyed). */
+const customerListFold: KeyedFold<CustomerListEntry> = {
+  select: `id::text as id, stream_id, name, street, city, region, postal_code, country, email, phone, erased, status, version,
+           registered_at, updated_at`,
+  fromStored: listEntryOf,
   fold(id, before, events) {
     let row = before;
     for (const event of events) row = evolveCustomerListEntry(row, id, event);
@@ -122,15 +161,12 @@ const customerListFold: KeyedFold<CustomerListEntry> = {
   },
 };
 
-type Prepared = PreparedKeyed<CustomerListEntry, never>;
-
-const { prepare, apply } = perCustomerRows(customerListTable, customerListFold);
-
 /** One row per customer: filterable by city (city_key = lower(city)) and status, sortable by name. */
-export const customerListProjection: Projection<Prepared> = {
+export const customerListProjection: Projection = keyedRowProjection({
   name: "customer_list",
   tables: ["customer_list"],
   canHandle: CUSTOMER_EVENT_TYPES,
-  prepare,
-  apply,
-};
+  key: groupByCustomer,
+  rows: customerListTable,
+  fold: customerListFold,
+});

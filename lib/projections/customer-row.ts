@@ -1,8 +1,5 @@
-import type { Db } from "@/db/client";
 import { customerIdOf } from "@/lib/domain/customer/events";
 import type { RecordedEvent } from "@/lib/eventstore";
-import { applyKeyed, prepareKeyed, type KeyedFold, type PreparedKeyed, type RowTable } from "./rows";
-import type { TableResolver } from "./types";
 
 /**
  * Pure folds shared by the customer projections: event + current row → next row. They take the
@@ -57,11 +54,24 @@ export function newAddressOf(event: RecordedEvent): AddressParts | null {
   return null;
 }
 
+/** Email and phone after an event that sets them (registration, contact change); null for others. */
+export function contactOf(event: RecordedEvent): { email: string | null; phone: string | null } | null {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  if (event.type === "CustomerRegistered") return { email: text(data.email), phone: text(data.phone) };
+  if (event.type === "CustomerContactChanged") return { email: text(data.newEmail), phone: text(data.newPhone) };
+  return null;
+}
+
+/** Email and phone as one line of searchable text. */
+export const contactText = (c: { email: string | null; phone: string | null }) => [c.email, c.phone].filter(Boolean).join(" ");
+
 export const CUSTOMER_EVENT_TYPES = [
   "CustomerRegistered",
   "CustomerRenamed",
   "CustomerAddressUpdated",
   "CustomerArchived",
+  "CustomerContactChanged",
+  "CustomerErased",
 ] as const;
 
 /** Events grouped by customer id, each group in log order; events of other streams dropped. */
@@ -89,14 +99,3 @@ export function warnSkipped(event: RecordedEvent, why: string) {
 /** Timestamps from either driver (Date or text) as ISO strings. */
 export const isoOf = (value: unknown) => new Date(value as string | Date).toISOString();
 
-/**
- * `prepare` and `apply` of a projection that keeps one row per customer, folded from that
- * customer's events in the batch (see applyKeyed).
- */
-export function perCustomerRows<Row>(table: RowTable<Row>, fold: KeyedFold<Row, never>) {
-  const prepare = (events: readonly RecordedEvent[]): PreparedKeyed<Row, never> => prepareKeyed(table, fold, groupByCustomer(events));
-  const apply = async (tx: Db, events: readonly RecordedEvent[], resolver: TableResolver, prepared?: PreparedKeyed<Row, never>) => {
-    await applyKeyed(tx, resolver, table, fold, prepared ?? prepare(events));
-  };
-  return { prepare, apply };
-}

@@ -1,6 +1,8 @@
+import { ERASED } from "@/lib/domain/customer/events";
 import type { RecordedEvent } from "@/lib/eventstore";
-import { addressText, CUSTOMER_EVENT_TYPES, nameOf, newAddressOf, perCustomerRows, warnSkipped } from "./customer-row";
-import type { KeyedFold, PreparedKeyed, RowTable } from "./rows";
+import { addressText, contactOf, contactText, CUSTOMER_EVENT_TYPES, groupByCustomer, nameOf, newAddressOf, warnSkipped } from "./customer-row";
+import { keyedRowProjection } from "./keyed";
+import type { KeyedFold, RowTable } from "./rows";
 import type { Projection } from "./types";
 
 /** What the search row is built from: the name and the address as one line of text. */
@@ -9,6 +11,7 @@ export interface CustomerSearchEntry {
   streamId: string;
   name: string;
   address: string;
+  contact: string;
   version: number;
 }
 
@@ -26,7 +29,8 @@ export function evolveCustomerSearchEntry(
       warnSkipped(event, row ? "customer already registered" : "registration without name or address");
       return row;
     }
-    return { id, streamId: event.streamId, name, address: addressText(address), version: event.version };
+    const contact = contactText(contactOf(event) ?? { email: null, phone: null });
+    return { id, streamId: event.streamId, name, address: addressText(address), contact, version: event.version };
   }
   if (!row) {
     warnSkipped(event, "no registration seen for this customer");
@@ -38,6 +42,9 @@ export function evolveCustomerSearchEntry(
     const address = newAddressOf(event);
     if (address) next.address = addressText(address);
   }
+  if (event.type === "CustomerContactChanged") next.contact = contactText(contactOf(event)!);
+  // Erased: nothing personal stays searchable (a rebuild, reading ERASED, ends the same).
+  if (event.type === "CustomerErased") Object.assign(next, { name: ERASED, address: "", contact: "" });
   // CustomerArchived only moves the version: archived customers stay findable (the list filters status).
   return next;
 }
@@ -50,21 +57,23 @@ export function evolveCustomerSearchEntry(
 const customerSearchTable: RowTable<CustomerSearchEntry> = {
   table: "customer_search",
   key: "id",
-  fields: { id: "uuid", stream_id: "text", name: "text", address: "text", version: "bigint" },
+  fields: { id: "uuid", stream_id: "text", name: "text", address: "text", contact: "text", version: "bigint" },
   computed: {
-    document: "setweight(to_tsvector('simple', r.name), 'A') || setweight(to_tsvector('simple', r.address), 'B')",
+    document:
+      "setweight(to_tsvector('simple', r.name), 'A') || setweight(to_tsvector('simple', r.address), 'B') || setweight(to_tsvector('simple', r.contact), 'B')",
   },
   properties: { stream_id: "streamId" },
   guard: "t.version < r.version",
 };
 
 const customerSearchFold: KeyedFold<CustomerSearchEntry> = {
-  select: "id::text as id, stream_id, name, address, version",
+  select: "id::text as id, stream_id, name, address, contact, version",
   fromStored: (r) => ({
     id: String(r.id),
     streamId: String(r.stream_id),
     name: String(r.name),
     address: String(r.address),
+    contact: String(r.contact ?? ""),
     version: Number(r.version),
   }),
   fold(id, before, events) {
@@ -74,15 +83,12 @@ const customerSearchFold: KeyedFold<CustomerSearchEntry> = {
   },
 };
 
-type Prepared = PreparedKeyed<CustomerSearchEntry, never>;
-
-const { prepare, apply } = perCustomerRows(customerSearchTable, customerSearchFold);
-
 /** Full-text search over name (weight A) and address (weight B). */
-export const customerSearchProjection: Projection<Prepared> = {
+export const customerSearchProjection: Projection = keyedRowProjection({
   name: "customer_search",
   tables: ["customer_search"],
   canHandle: CUSTOMER_EVENT_TYPES,
-  prepare,
-  apply,
-};
+  key: groupByCustomer,
+  rows: customerSearchTable,
+  fold: customerSearchFold,
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { StreamNotFoundError } from "@/lib/timeline/state-at";
+import { StreamNotFoundError } from "@/lib/timeline/errors";
 import { ProjectionNotFoundError } from "./errors";
 
 it("ProjectionNotFoundError: instanceof matches another bundle's copy of the class, and no other not_found error", () => {

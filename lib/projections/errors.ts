@@ -1,20 +1,15 @@
+import { LedgerError } from "@/lib/errors";
+
 /**
- * No projection of that name is registered. Maps to HTTP 404 `not_found`.
- *
- * `instanceof` by code and name, not by class identity, as the store's errors do
- * (lib/eventstore/errors.ts): inside Next the app singleton's runtime comes from the
- * instrumentation bundle, whose copy of this class is not the one a route imports. The name is
- * part of the test because other errors share the `not_found` code.
+ * No projection of that name is registered. Maps to HTTP 404 `not_found`. Matched by name and
+ * code (LedgerError): other errors share the `not_found` code.
  */
-export class ProjectionNotFoundError extends Error {
-  static [Symbol.hasInstance] = (value: unknown) =>
-    value instanceof Error &&
-    (value as { code?: unknown }).code === "not_found" &&
-    value.name === "ProjectionNotFoundError";
-  readonly code = "not_found" as const;
+export class ProjectionNotFoundError extends LedgerError {
+  static override readonly code = "not_found";
+  static override readonly errorName = "ProjectionNotFoundError";
+  declare readonly code: "not_found";
   constructor(readonly projection: string) {
     super(`No projection named ${JSON.stringify(projection)}`);
-    this.name = "ProjectionNotFoundError";
   }
 }
 
@@ -25,3 +20,15 @@ export function describeError(error: unknown): string {
   const message = cause instanceof Error && cause.message ? `${cause.message}` : outer.message;
   return message.length > 2000 ? `${message.slice(0, 2000)}…` : message;
 }
+
+/**
+ * A failure of something outside the projection and the event (a broker that is down), thrown
+ * from `handle`. The runner retries the whole batch after a short back-off, without isolating
+ * events one per transaction and without recording an event as failing: no event is at fault.
+ */
+export class TransientFailure extends Error {
+  override readonly name = "TransientFailure";
+}
+
+export const isTransientFailure = (error: unknown): boolean =>
+  error instanceof TransientFailure || (error as { name?: unknown } | null)?.name === "TransientFailure";

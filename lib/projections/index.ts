@@ -1,4 +1,6 @@
+import { activityByDayProjection } from "./activity-by-day";
 import { cityTotalsProjection } from "./city-totals";
+import { customerHistoryProjection } from "./customer-history";
 import { customerListProjection } from "./customer-list";
 import { customerSearchProjection } from "./customer-search";
 import type { Projection } from "./types";
@@ -12,7 +14,9 @@ export const projections: readonly Projection[] = [
   customerListProjection,
   customerSearchProjection,
   cityTotalsProjection,
+  customerHistoryProjection,
+  activityByDayProjection,
 ];
 
 export type { Projection, TableResolver } from "./types";
-export { customerListProjection, customerSearchProjection, cityTotalsProjection };
+export { customerListProjection, customerSearchProjection, cityTotalsProjection, customerHistoryProjection, activityByDayProjection };

@@ -6,7 +6,7 @@ import { address, addressUpdated, archived, registered, renamed } from "@/lib/do
 import type { EventStore } from "@/lib/eventstore";
 import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
 import { projections } from "./index";
-import { allReadTables, andThen, givenCustomer, project, storeOf, tableRows } from "./testing";
+import { allReadTables, andThen, givenCustomer, project, storeOf, tableRows } from "@/lib/testing/projections";
 
 // Given events → then rows, for each read model, on PGlite and PostgreSQL.
 
@@ -135,9 +135,9 @@ await describeEachDatabase("read models", (_kind, create) => {
     await db().transaction(async (tx) => {
       for (const projection of projections) {
         // The whole log again; then older events alone (a stale redelivery must not move rows back).
-        await projection.apply(tx as never, events, live);
-        for (let k = 1; k < mine.length; k++) await projection.apply(tx as never, mine.slice(0, k), live);
-        await projection.apply(tx as never, mine.slice(2, 4), live);
+        await projection.handle(tx as never, events, live);
+        for (let k = 1; k < mine.length; k++) await projection.handle(tx as never, mine.slice(0, k), live);
+        await projection.handle(tx as never, mine.slice(2, 4), live);
       }
     });
 

@@ -2,39 +2,22 @@ import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import { sqlErrorOf } from "@/lib/eventstore/errors";
+import { encodeRows, rowSource, type EncodedRows, type RowTable } from "./row-source";
+export type { RowTable } from "./row-source";
 import type { TableResolver } from "./types";
 
 /**
  * Set-based writes of a projection's keyed rows: a batch's changes go to the database as one
- * statement per kind, whatever the number of events, with the rows as a single JSON parameter
- * (`json_to_recordset`: both drivers send text, no array binding quirks). The projection folds its
- * events in memory first, so each key is written once per batch, as of its last event.
+ * statement per kind, whatever the number of events, with the rows as JSON parameters
+ * (row-source.ts: JSON text taken apart in SQL; both drivers send text, no array binding quirks).
+ * The projection folds its events in memory first, so each key is written once per batch, as of
+ * its last event.
  *
  * New rows are plain INSERTs, not `on conflict do update`: the projection knows which keys are
  * new (it read them, in the same transaction, under its lock; or see applyKeyed), and a
  * speculative insert costs about twice a plain one. Should a "new" key exist after all, the
  * insert fails and nothing is half-written (applyKeyed retries those keys from their rows).
  */
-export interface RowTable<Row> {
-  /** The live table name, resolved by the runner's TableResolver (live or rebuild shadow). */
-  table: string;
-  /** The key column, present in `fields`. */
-  key: string;
-  /** The columns written from each row, and their SQL types. */
-  fields: Readonly<Record<string, string>>;
-  /**
-   * The row's property for a column, where the names differ (`{ stream_id: "streamId" }`): rows
-   * are sent as they are (JSON.stringify), with no copy per row.
-   */
-  properties?: Readonly<Partial<Record<string, keyof Row & string>>>;
-  /** Columns computed in SQL from the row (`r."<property>"`), e.g. `{ city_key: "lower(r.city)" }`. */
-  computed?: Readonly<Record<string, string>>;
-  /**
-   * Extra condition on updates, over the stored row `t` and the new one `r`, e.g.
-   * `t.version < r.version`, so that a replayed batch never moves a row backwards.
-   */
-  guard?: string;
-}
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -52,7 +35,6 @@ function buildStatements(spec: RowTable<never>) {
   const columnNames = Object.keys(spec.fields);
   const from = (column: string) => `r.${ident(properties[column] ?? column)}`;
   const computed = Object.entries(spec.computed ?? {});
-  const recordset = columnNames.map((c) => `${ident(properties[c] ?? c)} ${spec.fields[c]}`).join(", ");
   const columns = [...columnNames, ...computed.map(([c]) => c)].map(ident).join(", ");
   const values = [...columnNames.map(from), ...computed.map(([, expression]) => expression)].join(", ");
   const set = [
@@ -60,7 +42,7 @@ function buildStatements(spec: RowTable<never>) {
     ...computed.map(([c, e]) => `${ident(c)} = ${e}`),
   ].join(", ");
   const where = `t.${ident(spec.key)} = ${from(spec.key)}${spec.guard ? ` and ${spec.guard}` : ""}`;
-  return { recordset, columns, values, set, where };
+  return { columns, values, set, where };
 }
 
 /**
@@ -75,22 +57,22 @@ export async function writeRows<Row>(
 ): Promise<void> {
   const s = statements(spec as RowTable<never>);
   const t = table(spec.table);
-  if (changes.inserts.length) await insertJson(tx, table, spec, JSON.stringify(changes.inserts));
+  if (changes.inserts.length) await insertRows(tx, table, spec, encodeRows(spec, changes.inserts));
   if (changes.updates.length) {
     await tx.execute(sql`
       update ${t} as t set ${sql.raw(s.set)}
-      from json_to_recordset(${JSON.stringify(changes.updates)}::text::json) as r(${sql.raw(s.recordset)})
+      from ${rowSource(spec, encodeRows(spec, changes.updates))}
       where ${sql.raw(s.where)}`);
   }
 }
 
-/** Insert rows given as a JSON array (of rows as they are, see RowTable.properties). */
-async function insertJson<Row>(tx: Db, table: TableResolver, spec: RowTable<Row>, records: string): Promise<void> {
+/** Insert rows encoded by encodeRows (rows as they are, see RowTable.properties). */
+async function insertRows<Row>(tx: Db, table: TableResolver, spec: RowTable<Row>, rows: EncodedRows): Promise<void> {
   const s = statements(spec as RowTable<never>);
   await tx.execute(sql`
     insert into ${table(spec.table)} (${sql.raw(s.columns)})
     select ${sql.raw(s.values)}
-    from json_to_recordset(${records}::text::json) as r(${sql.raw(s.recordset)})`);
+    from ${rowSource(spec, rows)}`);
 }
 
 /** The stored rows of the given keys (uuid keys), as raw records. */
@@ -132,7 +114,7 @@ interface FoldResult<Row, Extra> {
 }
 
 /**
- * The part of applyKeyed that needs no database, done ahead if the runner can (Projection.prepare):
+ * The part of applyKeyed that needs no database, done ahead if the runner can (read-ahead.ts):
  * the keys of the batch, and for keys whose events start with the first event of their stream
  * (version 1: no row can exist yet), the folded rows and the JSON to insert them.
  */
@@ -141,7 +123,7 @@ export interface PreparedKeyed<Row, Extra> {
   known: string[];
   fresh: string[];
   freshResults: Map<string, FoldResult<Row, Extra>>;
-  freshInserts: string | null;
+  freshInserts: EncodedRows | null;
 }
 
 export function prepareKeyed<Row, Extra = never>(
@@ -168,7 +150,7 @@ export function prepareKeyed<Row, Extra = never>(
     known,
     fresh,
     freshResults,
-    freshInserts: inserts.length ? JSON.stringify(inserts) : null,
+    freshInserts: inserts.length ? encodeRows(spec, inserts) : null,
   };
 }
 
@@ -216,7 +198,7 @@ export async function applyKeyed<Row, Extra = never>(
   if (prepared.freshInserts) {
     try {
       await tx.transaction(async (savepoint) =>
-        insertJson(savepoint as unknown as Db, table, spec, prepared.freshInserts!),
+        insertRows(savepoint as unknown as Db, table, spec, prepared.freshInserts!),
       );
     } catch (error) {
       if (sqlErrorOf(error)?.code !== "23505") throw error;

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
 import { registerCustomer } from "@/lib/commands/customer";
 import { address, addressUpdated, archived, registered, renamed } from "@/lib/domain/customer/builders";
-import type { EventStore } from "@/lib/eventstore";
+import { headPosition, type EventStore } from "@/lib/eventstore";
 import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
 import { ProjectionNotFoundError } from "./errors";
 import { projections } from "./index";
@@ -13,7 +13,7 @@ import { readYourWrites } from "./read-your-writes";
 import { requestRebuild } from "./runner";
 import { startProjections, type ProjectionRuntime } from "./runtime";
 import { readStatuses } from "./status";
-import { allReadTables, andThen, checkpointOf, givenCustomer, project, quietLog, storeOf } from "./testing";
+import { allReadTables, andThen, checkpointOf, givenCustomer, project, quietLog, storeOf } from "@/lib/testing/projections";
 import type { Projection } from "./types";
 
 /** A varied log: registrations, renames, moves between cities (in mixed case), archives. */
@@ -115,7 +115,9 @@ await describeEachDatabase("projection runner", (_kind, create) => {
       name: "test_flaky",
       tables: ["test_seen"],
       canHandle: ["CustomerRegistered"],
-      async apply(tx, events, table) {
+      // The `park` policy has its own test (parking.int.test.ts).
+      failurePolicy: { mode: "halt" },
+      async handle(tx, events, table) {
         for (const event of events) {
           if (broken && (event.data as { name: string }).name === "Boom") throw new Error("cannot project Boom");
           await tx.execute(sql`insert into ${table("test_seen")} (position, stream_id) values (${event.position}, ${event.streamId})`);
@@ -139,11 +141,11 @@ await describeEachDatabase("projection runner", (_kind, create) => {
       });
       try {
         let status = (await runtime.status())[0];
-        for (let i = 0; i < 100 && status.status !== "failed"; i++) {
+        for (let i = 0; i < 300 && status.status !== "failed"; i++) {
           await sleep(20);
           status = (await runtime.status())[0];
         }
-        assert.equal(status.status, "failed");
+        assert.equal(status.status, "failed", JSON.stringify(status) + JSON.stringify(quietLog.lines.slice(-5)));
         assert.equal(status.errorPosition, boom.events[0].position);
         assert.match(status.error ?? "", /cannot project Boom/);
         // Stopped exactly at the failing event: everything before it applied, nothing after.
@@ -196,7 +198,7 @@ await describeEachDatabase("projection runner", (_kind, create) => {
     });
 
     it("waitFor is bounded: a position nobody has written yet resolves false after the timeout", async () => {
-      const { position } = await store.head();
+      const position = await headPosition(store.db);
       const started = Date.now();
       assert.equal(await runtime.waitFor(position + 1000, 200), false);
       const elapsed = Date.now() - started;
@@ -209,7 +211,7 @@ await describeEachDatabase("projection runner", (_kind, create) => {
       assert.ok(result.ok);
       await runtime.waitFor(result.position);
       const statuses = await runtime.status();
-      assert.deepEqual(statuses.map((s) => s.name), ["customer_list", "customer_search", "city_totals"]);
+      assert.deepEqual(statuses.map((s) => s.name), ["customer_list", "customer_search", "city_totals", "customer_history", "activity_by_day"]);
       for (const s of statuses) {
         assert.equal(s.status, "running");
         assert.equal(s.headPosition, result.position);

@@ -2,11 +2,12 @@ import type { Database } from "@/db/client";
 import type { EventStore } from "@/lib/eventstore";
 import { ProjectionNotFoundError, describeError } from "./errors";
 import { projections as registry } from "./index";
-import { CHECKPOINTS_CHANNEL, ProjectionRunner, requestRebuild, type RunnerOptions } from "./runner";
-import { havePassed, readStatuses, type ProjectionState, type ProjectionStatus } from "./status";
+import { CHECKPOINTS_CHANNEL, havePassed, ProjectionRunner, requestRebuild, type RunnerOptions } from "./runner";
+import { listParked, listResolved, retryParked, skipParked, type Decode, type ParkedEvent, type ResolvedParkedEvent, type ResolveOutcome } from "./parked";
+import { readStatuses, type ProjectionState, type ProjectionStatus } from "./status";
 import type { Projection } from "./types";
 
-export type { ProjectionState, ProjectionStatus };
+export type { ParkedEvent, ProjectionState, ProjectionStatus, ResolvedParkedEvent, ResolveOutcome };
 export { ProjectionNotFoundError };
 
 /** Default bound of read-your-writes waits. */
@@ -43,6 +44,12 @@ export interface ProjectionRuntime {
    * for an unknown name.
    */
   rebuild(name: string): Promise<void>;
+  /** The unresolved dead letters (parked events and those waiting behind them). */
+  parked(): Promise<ParkedEvent[]>;
+  /** The most recently retried or skipped dead letters, newest first, with who did it. */
+  resolvedParked(): Promise<ResolvedParkedEvent[]>;
+  /** Retry (after a fix) or skip (recorded with `actor`) a parked event: see parked.ts. */
+  resolveParked(action: "retry" | "skip", checkpoint: string, position: number, actor: string): Promise<ResolveOutcome>;
 }
 
 export interface StartOptions {
@@ -50,12 +57,14 @@ export interface StartOptions {
   inProcess: boolean;
   projections?: readonly Projection[];
   runner?: RunnerOptions;
+  /** More rows for status(): followers that are not projections (the broker publisher). */
+  alsoReport?: () => Promise<ProjectionStatus[]>;
 }
 
 /** Start the projections of this process (see ProjectionRuntime). */
 export async function startProjections(
   database: Database,
-  _store: EventStore,
+  store: EventStore,
   options: StartOptions,
 ): Promise<ProjectionRuntime> {
   const projections = options.projections ?? registry;
@@ -64,7 +73,10 @@ export async function startProjections(
   const progress = () => {
     for (const wake of [...waiters]) wake();
   };
+  // The store's codec, for the runner and for retried parked events alike.
+  const decode: Decode = (db, events) => store.codec.decode(db, events);
   const runner = new ProjectionRunner(database, projections, {
+    decode,
     ...options.runner,
     onBatch: (batch) => {
       options.runner?.onBatch?.(batch);
@@ -122,17 +134,26 @@ export async function startProjections(
         await woken.promise;
       }
     },
-    status() {
-      return readStatuses(database.db, projections, {
+    async status() {
+      const own = await readStatuses(database.db, projections, {
         localRunner: runner.isRunning,
         batchSize: options.runner?.batchSize,
       });
+      return options.alsoReport ? [...own, ...(await options.alsoReport())] : own;
     },
     async rebuild(name) {
       const projection = byName.get(name);
       if (!projection) throw new ProjectionNotFoundError(name);
       await requestRebuild(database.db, projection);
       runner.wake(true);
+    },
+    parked: () => listParked(database.db),
+    resolvedParked: () => listResolved(database.db),
+    async resolveParked(action, checkpoint, position, actor) {
+      const resolve = action === "retry" ? retryParked : skipParked;
+      const outcome = await resolve(database.db, { projections, checkpoint, position, actor, decode });
+      progress();
+      return outcome;
     },
   };
 }

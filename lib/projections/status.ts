@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
-import { isPostgresDb, query, type Db } from "@/db/client";
-import { PRESENCE_NAMESPACE } from "./runner";
+import { onPostgres, query, type Db } from "@/db/client";
+import { oldestAppendInFlight, type HorizonHolder } from "@/lib/eventstore";
+import { presenceCounts, readAllCheckpoints } from "./runner";
+import { parkedCounts } from "./runner/parking";
 import { shadowCheckpointOf } from "./shadow";
 import type { Projection } from "./types";
 
@@ -14,11 +16,16 @@ import type { Projection } from "./types";
  *   anywhere (none holds its presence lock; a runner that exits or dies drops it at once). A
  *   rebuild nobody advances is `stopped` too, its progress still in `rebuild`.
  * - `idle`: the log is empty: nothing to project yet.
+ * - `off`: not configured in this deployment (the NATS publisher without NATS_URL); `note` says why.
  */
-export type ProjectionState = "running" | "catching_up" | "rebuilding" | "failed" | "stopped" | "idle";
+export type ProjectionState = "running" | "catching_up" | "rebuilding" | "failed" | "stopped" | "idle" | "off";
 
 export interface ProjectionStatus {
   name: string;
+  /** A projection (read tables, rebuildable) or the broker publisher (SPEC §8). Absent: projection. */
+  kind?: "projection" | "publisher";
+  /** A line for people, e.g. where the publisher publishes, or why it is off. */
+  note?: string;
   /** Position of the last event applied (0 before the first). */
   position: number;
   /** Highest position in the log. */
@@ -36,6 +43,8 @@ export interface ProjectionStatus {
   errorPosition?: number;
   /** Consecutive failed attempts at the current error. */
   failures?: number;
+  /** Events parked after their retries (dead letters; their streams wait behind them). */
+  parked: number;
   /** Events read since the checkpoint was created (including types the projection ignores). */
   eventsApplied: number;
   updatedAt: string | null;
@@ -43,6 +52,11 @@ export interface ProjectionStatus {
   worker: string | null;
   /** PostgreSQL: how many runners (in any process) follow it now. */
   runners?: number;
+  /**
+   * PostgreSQL: the append that has held every follower's horizon for more than
+   * HELD_BACK_SECONDS (its transaction is still open), so that a stall has a name.
+   */
+  heldBackBy?: HorizonHolder;
   /** While a rebuild runs: events read into the shadow tables so far, of `total` (so far). */
   rebuild?: { processed: number; total: number; startedAt: string | null };
 }
@@ -50,20 +64,8 @@ export interface ProjectionStatus {
 /** Counting lag stops here, to keep status cheap on a huge backlog. */
 export const LAG_CAP = 100_000;
 const CATCHING_UP_SECONDS = 5;
-
-interface CheckpointRow {
-  name: string;
-  transaction_id: string;
-  position: number | string;
-  events_applied: number | string;
-  status: string;
-  error: string | null;
-  error_position: number | string | null;
-  failures: number | string;
-  updated_at: string | Date | null;
-  worker: string | null;
-  started_at: string | Date | null;
-}
+/** An append in flight longer than this is named in the status (it holds followers back). */
+export const HELD_BACK_SECONDS = 1;
 
 async function behind(db: Db, row: { transaction_id: string; position: number | string }) {
   const [r] = await query<{ lag: number | string; lag_seconds: number | string | null }>(
@@ -91,16 +93,15 @@ export async function readStatuses(
   projections: readonly Projection[],
   options: { localRunner: boolean; batchSize?: number },
 ): Promise<ProjectionStatus[]> {
-  const rows = await query<CheckpointRow>(
-    db,
-    sql`select name, transaction_id::text as transaction_id, position, events_applied, status, error, error_position,
-               failures, updated_at, worker, started_at
-        from projection_checkpoints`,
-  );
-  const runners = await liveRunners(db, projections);
+  const rows = await readAllCheckpoints(db);
+  // PostgreSQL: live runners per projection, by their presence locks (null on PGlite).
+  const runners = await presenceCounts(db, projections.map((p) => p.name));
   const byName = new Map(rows.map((r) => [r.name, r]));
   const [head] = await query<{ position: number | string | null }>(db, sql`select max(position) as position from events`);
   const headPosition = Number(head?.position ?? 0);
+  const parked = await parkedCounts(db);
+  const holder = onPostgres(db) ? await oldestAppendInFlight(db) : null;
+  const heldBackBy = holder && holder.ageSeconds > HELD_BACK_SECONDS ? holder : undefined;
   const result: ProjectionStatus[] = [];
   for (const projection of projections) {
     const row = byName.get(projection.name);
@@ -114,11 +115,14 @@ export async function readStatuses(
       lag,
       lagSeconds,
       status: "running",
+      parked: parked.get(projection.name) ?? 0,
       eventsApplied: Number(row?.events_applied ?? 0),
       updatedAt: iso(row?.updated_at ?? null),
       worker: row?.worker ?? null,
     };
-    if (runners) status.runners = runners.get(projection.name) ?? 0;
+    // A runner in this process counts even while its presence is being taken again (reconnect).
+    if (runners) status.runners = Math.max(runners.get(projection.name) ?? 0, options.localRunner ? 1 : 0);
+    if (heldBackBy) status.heldBackBy = heldBackBy;
     const alive = options.localRunner || (status.runners ?? 0) > 0;
     const failed = row?.status === "failed" ? row : shadow?.status === "failed" ? shadow : null;
     if (failed) {
@@ -141,41 +145,4 @@ export async function readStatuses(
     result.push(status);
   }
   return result;
-}
-
-/**
- * PostgreSQL: for each projection, how many sessions of this database hold its presence lock
- * (live runners, see PRESENCE_NAMESPACE). PGlite: null (one process; only `localRunner` counts).
- */
-async function liveRunners(db: Db, projections: readonly Projection[]): Promise<Map<string, number> | null> {
-  if (!isPostgresDb(db)) return null;
-  const rows = await query<{ name: string; runners: number | string }>(
-    db,
-    sql`with presence as materialized (
-          select objid from pg_locks
-          where locktype = 'advisory' and granted and objsubid = 2
-            and classid = ${sql.raw(String(PRESENCE_NAMESPACE))}::oid
-            and database = (select oid from pg_database where datname = current_database())
-        )
-        select value as name, (select count(*) from presence where objid = hashtext(value)::oid) as runners
-        from jsonb_array_elements_text(${JSON.stringify(projections.map((p) => p.name))}::text::jsonb)`,
-  );
-  return new Map(rows.map((r) => [r.name, Number(r.runners)]));
-}
-
-/**
- * Whether every named projection has applied the event at `position`. Events are applied in
- * (transaction id, position) order, so "applied" means the event's (transaction id, position) is
- * at or below the checkpoint's, not that the checkpoint's position is at least `position`.
- */
-export async function havePassed(db: Db, names: readonly string[], position: number): Promise<boolean> {
-  if (names.length === 0) return true;
-  const [row] = await query<{ passed: number | string }>(
-    db,
-    sql`select count(*) as passed from projection_checkpoints c
-        join events e on e.position = ${position}
-        where c.name in (select value from jsonb_array_elements_text(${JSON.stringify(names)}::text::jsonb))
-          and (c.transaction_id, c.position) >= (e.transaction_id, e.position)`,
-  );
-  return Number(row?.passed ?? 0) === names.length;
 }

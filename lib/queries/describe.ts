@@ -1,3 +1,4 @@
+import { ERASED } from "@/lib/domain/customer/events";
 import type { Address } from "@/lib/domain/customer/schema";
 
 /* Pure helpers that put events and addresses into words; safe to import in client components. */
@@ -16,6 +17,13 @@ export function describeEvent(event: { type: string; data: unknown }): string[] 
       return addressChanges(data.oldAddress as Address | undefined, data.newAddress as Address | undefined);
     case "CustomerArchived":
       return [data.reason ? `archived: ${quote(data.reason)}` : "archived"];
+    case "CustomerContactChanged":
+      return [
+        ...(data.oldEmail !== data.newEmail || data.newEmail === ERASED ? [`email: ${orNone(data.oldEmail)} → ${orNone(data.newEmail)}`] : []),
+        ...(data.oldPhone !== data.newPhone || data.newPhone === ERASED ? [`phone: ${orNone(data.oldPhone)} → ${orNone(data.newPhone)}`] : []),
+      ];
+    case "CustomerErased":
+      return [`personal data erased: ${quote(data.reason)}`];
     default:
       return [JSON.stringify(event.data)];
   }
@@ -28,7 +36,8 @@ function addressChanges(before: Address | undefined, after: Address | undefined)
   for (const field of ADDRESS_FIELDS) {
     const a = before?.[field];
     const b = after?.[field];
-    if ((a ?? "") !== (b ?? "")) lines.push(`address.${field}: ${a === undefined ? "(none)" : quote(a)} → ${b === undefined ? "(none)" : quote(b)}`);
+    // Erased values compare equal; the field may still have changed, so it is listed as such.
+    if ((a ?? "") !== (b ?? "") || a === ERASED) lines.push(`address.${field}: ${a === undefined ? "(none)" : quote(a)} → ${b === undefined ? "(none)" : quote(b)}`);
   }
   return lines.length ? lines : ["address unchanged"];
 }
@@ -39,5 +48,6 @@ export function formatAddress(address: Partial<Address>): string {
 }
 
 const quote = (value: unknown) => JSON.stringify(value ?? "");
+const orNone = (value: unknown) => (value === null || value === undefined ? "(none)" : quote(value));
 
 

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
-import { customerIdOf, customerStreamId } from "@/lib/domain/customer/events";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { eventRegistry } from "@/lib/commands/event-registry";
+import { customerIdOf, customerStreamId, isUuid } from "@/lib/domain/customer/ids";
 import { toRecorded, type EventStore, type RecordedEvent } from "@/lib/eventstore";
+import { customerNames, resolveStreamFilter } from "./customer-names";
 import { intParam, optionalParam } from "./params";
 
 export { describeEvent, formatAddress } from "./describe";
@@ -19,6 +20,10 @@ export interface ApiEvent {
   data: unknown;
   metadata: RecordedEvent["metadata"];
   timestamp: string;
+  /** The schema version `data` is in (the current one: older events are upcast on read). */
+  schemaVersion: number;
+  /** Present when the event was upcast: its schema version and data as stored. */
+  stored?: { schemaVersion: number; data: unknown };
 }
 
 export function toApiEvent(event: RecordedEvent): ApiEvent {
@@ -31,6 +36,8 @@ export function toApiEvent(event: RecordedEvent): ApiEvent {
     data: event.data,
     metadata: event.metadata,
     timestamp: event.timestamp,
+    schemaVersion: event.schemaVersion,
+    ...(event.stored ? { stored: event.stored } : {}),
   };
 }
 
@@ -65,12 +72,22 @@ export async function readEventFeed(store: EventStore, params: EventFeedParams) 
   return { events: page.events.map(toApiEvent), cursor: page.cursor };
 }
 
-/** A stream filter: a stream id (`Customer-…`) or a bare customer uuid. */
+/** A stream filter: a stream id (`Customer-…`), a bare customer uuid or a customer's name (resolveStreamFilter). */
 const streamParam = z
   .string()
   .trim()
   .max(300, "stream must be at most 300 characters")
-  .transform((value) => (z.uuid().safeParse(value).success ? customerStreamId(value.toLowerCase()) : value));
+  .transform((value) => (isUuid(value) ? customerStreamId(value.toLowerCase()) : value));
+
+/** A recorded actor: `user:<id>`, `key:<id>`, `system:seed`, or a legacy one such as `web`. */
+const actorParam = z
+  .string()
+  .trim()
+  .max(200, "actor must be at most 200 characters")
+  .regex(/^[A-Za-z0-9_.:-]+$/, "actor must look like user:<id>, key:<id> or system:seed");
+
+/** The event's recorded actor; events_actor_position_idx serves it (with position order). */
+const actorOf = sql`(${events.metadata} ->> 'actor')`;
 
 export const EVENT_PAGE_SIZE = 25;
 
@@ -82,6 +99,7 @@ export const eventBrowseParams = z
     limit: optionalParam(intParam("limit", 1, 200)).default(EVENT_PAGE_SIZE),
     type: optionalParam(typesParam),
     stream: optionalParam(streamParam),
+    actor: optionalParam(actorParam),
   })
   .strict();
 
@@ -93,18 +111,27 @@ export interface EventBrowsePage {
   olderBefore: number | null;
   /** Position to pass as `after` for newer events, or null at the newest. */
   newerAfter: number | null;
+  /** The current name of each customer on the page, by customer id ("[erased]" once erased). */
+  customers: Record<string, string>;
 }
 
 /**
- * Newest first, by position. Older pages use the store's `readBackwards`; newer pages (the
+ * Newest first, by position. Older pages use `readBackwards`; newer pages (the
  * "Previous" button) read forwards from `after` and reverse. Position order is right for
  * browsing; followers use `readAll`.
  */
 export async function browseEvents(store: EventStore, db: Db, params: EventBrowseParams): Promise<EventBrowsePage> {
+  const stream = params.stream ? await resolveStreamFilter(db, params.stream) : undefined;
+  const page = await browsePage(store, db, { ...params, stream });
+  return { ...page, customers: await customerNames(db, page.events.map((event) => event.streamId)) };
+}
+
+async function browsePage(store: EventStore, db: Db, params: EventBrowseParams): Promise<Omit<EventBrowsePage, "customers">> {
   const limit = params.limit;
   const filters: SQL[] = [];
   if (params.type?.length) filters.push(inArray(events.type, params.type));
   if (params.stream) filters.push(eq(events.streamId, params.stream));
+  if (params.actor) filters.push(sql`${actorOf} = ${params.actor}`);
   let page: RecordedEvent[];
   if (params.after !== undefined && params.before === undefined) {
     const rows = await db
@@ -114,19 +141,20 @@ export async function browseEvents(store: EventStore, db: Db, params: EventBrows
       .orderBy(asc(events.position))
       .limit(limit + 1);
     const newer = rows.length > limit;
-    page = rows.slice(0, limit).map(toRecorded).reverse();
-    if (page.length < limit) return browseEvents(store, db, { ...params, after: undefined });
+    page = (await store.codec.decode(db, rows.slice(0, limit).map(toRecorded))).reverse();
+    if (page.length < limit) return browsePage(store, db, { ...params, after: undefined });
     return {
       events: page.map(toApiEvent),
       olderBefore: await olderExists(db, filters, page[page.length - 1].position),
       newerAfter: newer ? page[0].position : null,
     };
   }
-  const fetched = await store.readBackwards({
+  const fetched = await readBackwards(store, db, {
     beforePosition: params.before,
     limit: limit + 1,
     types: params.type,
     streamId: params.stream,
+    actor: params.actor,
   });
   page = fetched.slice(0, limit);
   const hasOlder = fetched.length > limit;
@@ -135,6 +163,26 @@ export async function browseEvents(store: EventStore, db: Db, params: EventBrows
     olderBefore: hasOlder ? page[page.length - 1].position : null,
     newerAfter: params.before !== undefined && page.length > 0 ? await newerExists(db, filters, page[0].position) : null,
   };
+}
+
+/** The newest events first, by position: for browsing, not for following (see readAll). Opened and upcast. */
+export async function readBackwards(
+  store: EventStore,
+  db: Db,
+  options: { beforePosition?: number; limit?: number; types?: readonly string[]; streamId?: string; actor?: string } = {},
+): Promise<RecordedEvent[]> {
+  const conditions: SQL[] = [];
+  if (options.beforePosition !== undefined) conditions.push(lt(events.position, options.beforePosition));
+  if (options.types?.length) conditions.push(inArray(events.type, [...options.types]));
+  if (options.streamId) conditions.push(eq(events.streamId, options.streamId));
+  if (options.actor) conditions.push(sql`${actorOf} = ${options.actor}`);
+  const rows = await db
+    .select()
+    .from(events)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(events.position))
+    .limit(Math.max(1, Math.min(options.limit ?? 50, 1000)));
+  return store.codec.decode(db, rows.map(toRecorded));
 }
 
 async function olderExists(db: Db, filters: SQL[], position: number): Promise<number | null> {

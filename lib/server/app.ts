@@ -1,16 +1,22 @@
 import "server-only";
-import { connectFromEnv, type Database } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
-import { EventStore } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
-import { startProjections, type ProjectionRuntime } from "@/lib/projections/runtime";
+import type { Database } from "@/db/client";
+import type { LedgerAuth } from "@/lib/auth/auth";
+import type { UserAdmin } from "@/lib/auth/users";
+import type { EventStore } from "@/lib/eventstore";
+import type { ProjectionRuntime } from "@/lib/projections/runtime";
+import type { PublisherRuntime } from "@/lib/publisher/runtime";
+import { appLedgerConfig, createLedger } from "./ledger";
 
 /** Everything the server side of the app shares: one database, one store, the projectors. */
 export interface App {
   database: Database;
   store: EventStore;
   projections: ProjectionRuntime;
+  /** The NATS publisher (null without NATS_URL). */
+  publisher: PublisherRuntime | null;
+  /** Better Auth over this database, and user and key management on it. */
+  auth: LedgerAuth;
+  users: UserAdmin;
 }
 
 const globalForApp = globalThis as unknown as { __ledgerApp?: Promise<App> };
@@ -29,20 +35,15 @@ export function getApp(): Promise<App> {
 }
 
 async function createApp(): Promise<App> {
-  const database = await connectFromEnv();
-  await migrateDatabase(database, process.env.DATABASE_URL);
-  const store = new EventStore(database.db, eventRegistry);
-  const seed = process.env.SEED_DEMO ?? (database.kind === "pglite" ? "1" : "0");
-  if (seed === "1") await seedDemo(store);
-  const projections = await startProjections(database, store, {
-    inProcess: process.env.PROJECTIONS !== "off",
-  });
-  const shutdown = async () => {
-    await projections.stop().catch(() => {});
-    await database.close().catch(() => {});
-  };
+  const { source, options } = appLedgerConfig();
+  const ledger = await createLedger(source, options);
+  const { database, store } = ledger;
+  const projections = ledger.projections!;
+  const auth = ledger.auth!;
+  const users = ledger.users!;
+  const shutdown = () => ledger.close();
   process.once("SIGTERM", () => void shutdown().finally(() => process.exit(0)));
   process.once("SIGINT", () => void shutdown().finally(() => process.exit(0)));
   console.log(`[ledger] database: ${database.kind} (${database.describe})`);
-  return { database, store, projections };
+  return { database, store, projections, publisher: ledger.publisher, auth, users };
 }

@@ -79,7 +79,13 @@ class CheckpointCache {
   }
 }
 
-const caches = new WeakMap<EventStore, CheckpointCache>();
+/**
+ * One cache map per process, on globalThis: Next loads this module once per bundle (a route, a
+ * page, a server action), and an erasure in one bundle must clear the plaintext replays every
+ * bundle holds (clearCheckpoints), not only its own copy's.
+ */
+const globalForCheckpoints = globalThis as unknown as { __ledgerTimelineCheckpoints?: WeakMap<EventStore, CheckpointCache> };
+const caches = (globalForCheckpoints.__ledgerTimelineCheckpoints ??= new WeakMap<EventStore, CheckpointCache>());
 
 function cacheOf(store: EventStore): CheckpointCache {
   let cache = caches.get(store);

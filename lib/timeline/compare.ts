@@ -1,8 +1,16 @@
+import { isCustomerStream } from "@/lib/domain/customer/ids";
 import type { CustomerState } from "@/lib/domain/customer/state";
 import type { EventStore, RecordedEvent } from "@/lib/eventstore";
 import { BOOKKEEPING_FIELDS, DIFF_FIELDS, diffStates, type FieldChange, type FieldPath, type FieldValue } from "./diff";
 import { applyTracked, historyOf, initialTracked, originOf, type FieldHistoryEntry, type FieldOrigin, type Tracked } from "./provenance";
-import { currentVersionOf, isCustomerStream, stateAtKnown, StreamNotFoundError, VersionOutOfRangeError } from "./state-at";
+import { StreamNotFoundError, VersionOutOfRangeError } from "./errors";
+import { currentVersionOf, stateAtKnown } from "./state-at";
+
+/**
+ * Widest compare, in versions (TIMELINE_COMPARE_MAX_SPAN, default 10,000): a wider one replays
+ * too much for one request; compare successive ranges instead.
+ */
+export const compareMaxSpan = () => Number(process.env.TIMELINE_COMPARE_MAX_SPAN ?? 10_000);
 
 /** At most this many events are listed per field group and in `events` (counts stay exact). */
 export const COMPARE_LIST_LIMIT = 100;
@@ -57,6 +65,7 @@ export async function compareVersions(store: EventStore, streamId: string, from:
     }
   }
   if (from >= to) throw new RangeError(`Compare needs from < to (got ${from} and ${to})`);
+  if (to - from > compareMaxSpan()) throw new VersionOutOfRangeError(streamId, to, Math.min(currentVersion, from + compareMaxSpan()));
   const start = await stateAtKnown(store, streamId, from, currentVersion);
   const between = await store.readStream(streamId, { fromVersion: from + 1, toVersion: to });
   let tracked: Tracked = { version: from, state: start.state, provenance: start.provenance };
@@ -119,7 +128,15 @@ export async function fieldHistory(
   streamId: string,
   field: FieldPath,
   toVersion?: number,
-): Promise<{ field: FieldPath; toVersion: number; currentVersion: number; entries: FieldHistoryEntry[]; total: number }> {
+): Promise<{
+  field: FieldPath;
+  toVersion: number;
+  currentVersion: number;
+  entries: FieldHistoryEntry[];
+  total: number;
+  /** When older entries were left out: the `toVersion` of the page before this one. */
+  previousToVersion: number | null;
+}> {
   if (!isCustomerStream(streamId)) throw new StreamNotFoundError(streamId);
   const currentVersion = await currentVersionOf(store, streamId);
   const upTo = toVersion ?? currentVersion;
@@ -128,5 +145,8 @@ export async function fieldHistory(
   }
   const events = await store.readStream(streamId, { fromVersion: 1, toVersion: upTo });
   const all = historyOf(field, events, initialTracked());
-  return { field, toVersion: upTo, currentVersion, entries: all.slice(-HISTORY_LIMIT), total: all.length };
+  const entries = all.slice(-HISTORY_LIMIT);
+  const oldest = entries[0]?.version;
+  const previousToVersion = all.length > entries.length && oldest !== undefined && oldest > 1 ? oldest - 1 : null;
+  return { field, toVersion: upTo, currentVersion, entries, total: all.length, previousToVersion };
 }

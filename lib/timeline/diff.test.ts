@@ -5,7 +5,7 @@ import type { RecordedEvent } from "@/lib/eventstore";
 import { at } from "@/lib/testing/clock";
 import { diffStates, flattenState } from "./diff";
 import { foldTracked } from "./provenance";
-import { history } from "./test-events";
+import { history } from "@/lib/testing/timeline-events";
 
 /** The state after each version: states[v] (states[0] is unregistered). */
 function statesOf(events: RecordedEvent[]) {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { address, addressUpdated, archived, registered, renamed } from "@/lib/domain/customer/builders";
 import { at } from "@/lib/testing/clock";
-import { history } from "./test-events";
+import { history } from "@/lib/testing/timeline-events";
 import { foldTracked, historyOf } from "./provenance";
 
 const london = address({ street: "1 Analytical Row", city: "London", region: "Greater London" });

@@ -7,15 +7,17 @@ import { archiveCustomer, changeCustomerAddress, editCustomer, registerCustomer,
 import { address } from "@/lib/domain/customer/builders";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import { CUSTOMER_STATE_SHAPE, type RegisteredCustomer } from "@/lib/domain/customer/state";
-import { EventStore, type RecordedEvent } from "@/lib/eventstore";
-import { eventRegistry } from "@/lib/eventstore/customer-registry";
+import { saveSnapshot, createEventStore, type EventStore, type RecordedEvent } from "@/lib/eventstore";
+import { eventRegistry } from "@/lib/commands/event-registry";
 import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
 import { clearCheckpoints } from "./checkpoints";
 import { compareVersions, fieldHistory } from "./compare";
 import { diffStates } from "./diff";
 import { applyTracked, historyOf, initialTracked, type Tracked } from "./provenance";
-import { stateAt, StreamNotFoundError, VersionOutOfRangeError } from "./state-at";
-import { generateCustomerEvents, prng, randomStep } from "./test-events";
+import { StreamNotFoundError, VersionOutOfRangeError } from "./errors";
+import { stateAt } from "./state-at";
+import { prng } from "@/lib/testing/prng";
+import { generateCustomerEvents, randomStep } from "@/lib/testing/timeline-events";
 
 const EVENTS = 1000;
 const SNAPSHOT_EVERY = 97;
@@ -38,7 +40,7 @@ await describeEachDatabase("timeline: state at a version", (_kind, create) => {
   let store: EventStore;
   before(async () => {
     t = await create();
-    store = new EventStore(t.database.db, eventRegistry);
+    store = createEventStore(t.database.db, eventRegistry);
   });
   after(() => t.drop());
 
@@ -77,7 +79,7 @@ await describeEachDatabase("timeline: state at a version", (_kind, create) => {
       assert.ok(archived.ok && archived.version === EVENTS);
 
       // And: a snapshot of an older state shape, with a state that would show if it were used.
-      await store.saveSnapshot({
+      await saveSnapshot(store.db, {
         streamId,
         version: STALE_AT,
         shapeVersion: CUSTOMER_STATE_SHAPE - 1,
@@ -156,6 +158,26 @@ await describeEachDatabase("timeline: state at a version", (_kind, create) => {
       const history = await fieldHistory(store, streamId, "address.city", 600);
       assert.deepEqual(history.entries, historyOf("address.city", events.slice(0, 600)).slice(-500));
     });
+
+    it("history pages back beyond its limit, and compare refuses a span wider than its bound", async () => {
+      const all = historyOf("name", events);
+      const pages: typeof all = [];
+      let toVersion: number | null = EVENTS;
+      while (toVersion !== null) {
+        const page = await fieldHistory(store, streamId, "name", toVersion);
+        assert.ok(page.entries.length <= 500);
+        pages.unshift(...page.entries);
+        toVersion = page.previousToVersion;
+      }
+      assert.deepEqual(pages, all, "the pages together are the whole history, each entry once");
+      process.env.TIMELINE_COMPARE_MAX_SPAN = "10";
+      try {
+        await assert.rejects(compareVersions(store, streamId, 1, 12), VersionOutOfRangeError);
+        assert.equal((await compareVersions(store, streamId, 1, 11)).eventCount, 10);
+      } finally {
+        delete process.env.TIMELINE_COMPARE_MAX_SPAN;
+      }
+    });
   });
 
   describe("snapshots", () => {
@@ -168,8 +190,8 @@ await describeEachDatabase("timeline: state at a version", (_kind, create) => {
       await registerCustomer({ id, name: "N0", address: address({ city: "London" }) }, ctx);
       for (let i = 1; i <= 6; i++) await renameCustomer(id, { name: `N${i}` }, ctx);
       const real = (await stateAt(store, streamId, 4)).state as RegisteredCustomer;
-      await store.saveSnapshot({ streamId, version: 4, shapeVersion: CUSTOMER_STATE_SHAPE, state: { ...real, address: { street: "s", city: "Snapshotville" } } });
-      await store.saveSnapshot({ streamId, version: 2, shapeVersion: CUSTOMER_STATE_SHAPE + 1, state: { ...real, address: { street: "s", city: "Staleville" } } });
+      await saveSnapshot(store.db, { streamId, version: 4, shapeVersion: CUSTOMER_STATE_SHAPE, state: { ...real, address: { street: "s", city: "Snapshotville" } } });
+      await saveSnapshot(store.db, { streamId, version: 2, shapeVersion: CUSTOMER_STATE_SHAPE + 1, state: { ...real, address: { street: "s", city: "Staleville" } } });
       clearCheckpoints(store);
 
       const city = async (n: number) => {

@@ -1,36 +1,10 @@
-import { CUSTOMER_STREAM_TYPE } from "@/lib/domain/customer/events";
+import { isCustomerStream } from "@/lib/domain/customer/ids";
 import { CUSTOMER_STATE_SHAPE, initialState, type CustomerState } from "@/lib/domain/customer/state";
-import type { EventStore, RecordedEvent } from "@/lib/eventstore";
+import { loadSnapshot, type EventStore, type RecordedEvent } from "@/lib/eventstore";
 import { cachedCheckpoint, offerCheckpoint, trackedAt } from "./checkpoints";
 import { BOOKKEEPING_FIELDS, type FieldChange } from "./diff";
+import { StreamNotFoundError, VersionOutOfRangeError } from "./errors";
 import { applyTracked, type Provenance, type Tracked } from "./provenance";
-
-/** The stream does not exist (or is not a customer stream, for state views). */
-export class StreamNotFoundError extends Error {
-  /** By name and code, not identity: Next may load this module more than once (one copy per bundle). */
-  static [Symbol.hasInstance] = (value: unknown) =>
-    value instanceof Error && (value as { code?: unknown }).code === "not_found" && value.name === "StreamNotFoundError";
-  readonly code = "not_found" as const;
-  constructor(readonly streamId: string) {
-    super(`No stream ${JSON.stringify(streamId)}`);
-    this.name = "StreamNotFoundError";
-  }
-}
-
-/** A version outside 1…currentVersion was asked for. */
-export class VersionOutOfRangeError extends Error {
-  static [Symbol.hasInstance] = (value: unknown) =>
-    value instanceof Error && (value as { code?: unknown }).code === "version_out_of_range";
-  readonly code = "version_out_of_range" as const;
-  constructor(
-    readonly streamId: string,
-    readonly version: number,
-    readonly currentVersion: number,
-  ) {
-    super(`Version ${version} is out of range: ${streamId} has versions 1–${currentVersion}`);
-    this.name = "VersionOutOfRangeError";
-  }
-}
 
 export interface StateAtVersion {
   streamId: string;
@@ -54,9 +28,6 @@ export interface StateAtVersion {
   /** How many events were folded on top of the base. */
   replayed: number;
 }
-
-/** Whether a stream's events fold into a customer state (state views exist only for those). */
-export const isCustomerStream = (streamId: string) => streamId.startsWith(`${CUSTOMER_STREAM_TYPE}-`);
 
 /** The stream's current version; throws StreamNotFoundError when it has none. */
 export async function currentVersionOf(store: EventStore, streamId: string): Promise<number> {
@@ -102,7 +73,9 @@ export async function stateAtKnown(
   currentVersion: number,
   options: StateAtOptions = {},
 ): Promise<StateAtVersion> {
-  const snapshot = version > 1 ? await store.loadSnapshot<CustomerState>(streamId, CUSTOMER_STATE_SHAPE, version - 1) : null;
+  const stored = version > 1 ? await loadSnapshot<CustomerState>(store.db, streamId, CUSTOMER_STATE_SHAPE, version - 1) : null;
+  // Opened through the store's codec: plaintext, or ERASED once the customer's key is gone.
+  const snapshot = stored ? { ...stored, state: await store.codec.decodeState(store.db, streamId, stored.state) } : null;
   const snapshotVersion = snapshot && snapshot.version <= version - 1 ? snapshot.version : 0;
   // A checkpoint is a replay this process already did; it only beats a stored snapshot when it
   // is strictly closer (a stream written without snapshots, or sparse ones).

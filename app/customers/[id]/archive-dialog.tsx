@@ -2,12 +2,13 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useMemo, useRef } from "react";
+import { focusOnArrival } from "@/components/customers/arrival-focus";
 import { queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { Textarea } from "@/components/ui/input";
 import { archiveCustomerAction } from "../actions";
-import { commandIdFor, idle, type ArchiveFormValues, type FormState } from "../form-state";
+import { commandIdFor, idle, type ArchiveFormValues, type FormState } from "@/lib/forms/form-state";
 
 /** "Archive…" opens a modal dialog (native <dialog>: focus trap and Escape built in). */
 export function ArchiveDialog({ id, name, version, commandId }: { id: string; name: string; version: number; commandId: string }) {
@@ -24,6 +25,10 @@ export function ArchiveDialog({ id, name, version, commandId }: { id: string; na
   }, [savedAt, queryClient]);
 
   const error = state.status === "error" ? state.error : null;
+  const failedAt = state.status === "error" ? state.at : 0;
+  useEffect(() => {
+    if (failedAt) focusOnArrival(null);
+  }, [failedAt]);
   const reasonErrors = error?.code === "validation_failed" ? error.fieldErrors.reason : undefined;
   return (
     <>
@@ -35,7 +40,8 @@ export function ArchiveDialog({ id, name, version, commandId }: { id: string; na
         aria-labelledby="archive-title"
         className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
       >
-        <form action={formAction} noValidate className="space-y-4 p-5">
+        {/* The Archive… button goes with the archive: focus goes to the archived notice instead. */}
+        <form action={formAction} onSubmit={() => focusOnArrival("archived-notice")} noValidate className="space-y-4 p-5">
           <h2 id="archive-title" className="break-words text-lg font-semibold">
             Archive {name}?
           </h2>

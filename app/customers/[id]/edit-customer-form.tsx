@@ -1,100 +1,99 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect, useMemo } from "react";
+import { useMemo, useState } from "react";
 import { CustomerFields } from "@/components/customers/customer-fields";
-import { LocalTime } from "@/components/local-time";
-import { queryKeys } from "@/components/query-keys";
-import { Button, buttonClass } from "@/components/ui/button";
+import { useCommandForm } from "@/components/customers/use-command-form";
+import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { editCustomerAction } from "../actions";
-import { commandIdFor, idle, type CustomerFormValues, type FormState } from "../form-state";
+import type { CustomerFormValues } from "@/lib/forms/customer-form";
+import { commandIdFor } from "@/lib/forms/form-state";
+import { threeWayMerge, type Choice, type Choices, type Clash } from "@/lib/forms/merge";
+import { ConflictBanner } from "./conflict-banner";
+import { LiveWarning } from "./live-warning";
+
+const inputName = (field: keyof CustomerFormValues) => (field === "name" ? "name" : `address.${field}`);
 
 /**
- * Edit name and address in one atomic command. The form carries the version it was loaded at;
- * if the customer changed since, it shows what changed and keeps everything typed, and "Apply
- * my edits on top" resubmits against the new version.
+ * Edit name and address in one atomic command, at the version the form was loaded at. A stale
+ * save comes back as a three-way merge (lib/forms/merge): the fields only the user changed are
+ * kept in the form, the fields only others changed show their values, and each field both changed
+ * waits for "Keep mine" or "Keep theirs". The resubmission is an ordinary edit against the
+ * version the conflict answered. The page listens for changes made elsewhere meanwhile.
  */
 export function EditCustomerForm({
   id,
   version,
   current,
-  archived,
+  readOnly,
   commandId,
 }: {
   id: string;
   version: number;
   current: CustomerFormValues;
-  archived: boolean;
+  /** Archived, or a role that may not edit: the values without the controls. */
+  readOnly: boolean;
   commandId: string;
 }) {
   const action = useMemo(() => editCustomerAction.bind(null, id), [id]);
-  const [state, formAction, pending] = useActionState<FormState<CustomerFormValues>, FormData>(action, idle);
-  const queryClient = useQueryClient();
-  const savedAt = state.status === "saved" ? state.at : 0;
-  useEffect(() => {
-    if (savedAt) void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-  }, [savedAt, queryClient]);
+  const { state, formAction, pending, error, fieldErrors, at, formRef, outcomeRef, bannerRef } = useCommandForm(action);
+  // Choices belong to the conflict they answer: a new conflict starts undecided.
+  const [decided, setDecided] = useState<{ at: number; choices: Choices }>({ at: 0, choices: {} });
+  const choices = decided.at === at ? decided.choices : {};
 
-  const values = state.status === "error" ? state.values : current;
-  const error = state.status === "error" ? state.error : null;
-  const fieldErrors = error?.code === "validation_failed" ? error.fieldErrors : undefined;
+  const conflict = error?.code === "version_conflict" && error.merge && state.status === "error" ? { ...error, merge: error.merge, yours: state.values } : null;
+  const merged = conflict ? threeWayMerge(conflict.merge.base, conflict.merge.theirs, conflict.yours) : null;
+  const closed = readOnly || (conflict !== null && conflict.merge.standing !== "active");
+  const clashes = conflict && !closed ? (merged?.clashes ?? []) : [];
+  const undecided = clashes.some((c) => !choices[c.field]);
+  // After a conflict the form edits the version it answered, starting from the merge.
+  const base = conflict ? conflict.merge.theirs : current;
+  const expectedVersion = conflict ? conflict.merge.version : version;
+  const values = conflict ? (closed ? conflict.merge.theirs : merged!.values) : state.status === "error" ? state.values : current;
+
+  const choose = (clash: Clash, choice: Choice) => {
+    setDecided({ at, choices: { ...choices, [clash.field]: choice } });
+    // The input shows the value that will be saved; "Keep mine" brings back what was typed.
+    const input = formRef.current?.elements.namedItem(inputName(clash.field));
+    if (input instanceof HTMLInputElement) input.value = choice === "theirs" ? clash.theirs : clash.yours;
+  };
 
   return (
-    <form action={formAction} noValidate className="space-y-4" aria-describedby="edit-status">
-      <input type="hidden" name="expectedVersion" value={version} />
+    <form ref={formRef} action={formAction} noValidate className="space-y-4" aria-describedby="edit-status">
+      <input type="hidden" name="expectedVersion" value={expectedVersion} />
       <input type="hidden" name="commandId" value={commandIdFor(state, commandId)} />
-      {/* What the form was loaded with: "apply on top" keeps others' changes to untouched fields. */}
-      <input type="hidden" name="initial.name" value={current.name} />
-      <input type="hidden" name="initial.address.street" value={current.street} />
-      <input type="hidden" name="initial.address.city" value={current.city} />
-      <input type="hidden" name="initial.address.region" value={current.region} />
-      <input type="hidden" name="initial.address.postalCode" value={current.postalCode} />
-      <input type="hidden" name="initial.address.country" value={current.country} />
+      {/* The base of the merge: what the user did not touch keeps others' changes. */}
+      <input type="hidden" name="initial.name" value={base.name} />
+      <input type="hidden" name="initial.address.street" value={base.street} />
+      <input type="hidden" name="initial.address.city" value={base.city} />
+      <input type="hidden" name="initial.address.region" value={base.region} />
+      <input type="hidden" name="initial.address.postalCode" value={base.postalCode} />
+      <input type="hidden" name="initial.address.country" value={base.country} />
 
-      {error?.code === "version_conflict" ? (
-        <Notice tone="warning" className="space-y-3">
-          <h3 className="text-base font-semibold">Changed since you opened it</h3>
-          <p>
-            You opened this form at version {error.expectedVersion}; the customer is now at version {error.actualVersion}. Your
-            edits are still in the form. What changed in between:
-          </p>
-          <ol className="space-y-2" aria-label="Changes since you opened the form">
-            {error.eventsSince.map((change) => (
-              <li key={change.version} className="rounded border border-amber-200 bg-white p-2 dark:border-amber-900 dark:bg-zinc-900">
-                <p className="text-sm">
-                  <span className="font-mono">v{change.version}</span> <span className="font-medium">{change.type}</span> by{" "}
-                  {change.actor}, <LocalTime iso={change.timestamp} />
-                </p>
-                <ul className="mt-1 list-inside list-disc break-words text-sm">
-                  {change.changes.map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-          <p className="text-sm">
-            <strong>Apply my edits on top</strong> saves only the fields you changed over the current version; the changes above
-            to other fields stay.
-          </p>
-          <div className="flex flex-wrap gap-2">
-            <Button type="submit" name="applyOnTopOf" value={String(error.actualVersion)} disabled={pending}>
-              Apply my edits on top
-            </Button>
-            <a href={`/customers/${id}`} className={buttonClass("secondary")}>
-              Discard my edits
-            </a>
-          </div>
-        </Notice>
+      {readOnly ? null : <LiveWarning id={id} version={expectedVersion} pending={pending} />}
+
+      {conflict ? (
+        <ConflictBanner
+          id={id}
+          bannerRef={bannerRef}
+          expectedVersion={conflict.expectedVersion}
+          actualVersion={conflict.merge.version}
+          eventsSince={conflict.eventsSince}
+          merge={conflict.merge}
+          yours={conflict.yours}
+          clashes={clashes}
+          choices={choices}
+          onChoose={choose}
+          pending={pending}
+        />
       ) : null}
 
-      <fieldset disabled={archived || pending} className="space-y-4">
-        <legend className="sr-only">{archived ? "Customer (read-only)" : "Customer"}</legend>
-        <CustomerFields idPrefix="edit" values={values} fieldErrors={fieldErrors} readOnly={archived} />
+      <fieldset disabled={closed || pending} className="space-y-4">
+        <legend className="sr-only">{closed ? "Customer (read-only)" : "Customer"}</legend>
+        <CustomerFields idPrefix="edit" values={values} fieldErrors={fieldErrors} readOnly={closed} />
       </fieldset>
 
-      <div id="edit-status" aria-live="polite">
+      <div id="edit-status" ref={outcomeRef} tabIndex={-1} aria-live="polite" className="rounded-md outline-none focus-visible:ring-2 focus-visible:ring-blue-600">
         {state.status === "saved" ? (
           <Notice tone="success">{state.message}.</Notice>
         ) : error && error.code !== "version_conflict" ? (
@@ -102,8 +101,8 @@ export function EditCustomerForm({
         ) : null}
       </div>
 
-      {archived ? null : (
-        <Button type="submit" disabled={pending}>
+      {closed ? null : (
+        <Button type="submit" disabled={pending || undecided}>
           {pending ? "Saving…" : "Save changes"}
         </Button>
       )}

@@ -1,19 +1,23 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import { v7 as uuidv7 } from "uuid";
-import { LocalTime } from "@/components/local-time";
-import { StatusBadge } from "@/components/customers/status-badge";
-import { buttonClass } from "@/components/ui/button";
-import { Card, Notice } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/card";
+import { contactFormValues, customerFormValues } from "@/lib/forms/customer-form";
 import { customerStreamId } from "@/lib/domain/customer/events";
-import { getCustomerDetail } from "@/lib/queries/customers";
-import { describeEvent, formatAddress } from "@/lib/queries/describe";
+import { getCustomerDetail } from "@/lib/queries/customer";
+import { stateAt } from "@/lib/timeline";
+import { roleAllows } from "@/lib/auth/roles";
 import { getApp } from "@/lib/server/app";
+import { currentPrincipal } from "@/lib/server/identity";
 import { ArchiveDialog } from "./archive-dialog";
+import { ContactForm } from "./contact-form";
+import { ArchivedNotice, CustomerHeader } from "./customer-header";
 import { EditCustomerForm } from "./edit-customer-form";
+import { EraseDialog } from "./erase-dialog";
+import { RecordCard } from "./record-card";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -21,7 +25,11 @@ type Props = { params: Promise<{ id: string }> };
 const load = cache(async (id: string) => {
   await connection();
   const { store } = await getApp();
-  return getCustomerDetail(store, id);
+  const detail = await getCustomerDetail(store, id);
+  if (!detail) return null;
+  // "Why is the city Cambridge?": each field's origin at the current version (timeline provenance).
+  const { provenance } = await stateAt(store, customerStreamId(detail.customer.id), detail.customer.version);
+  return { ...detail, provenance };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -33,102 +41,61 @@ export default async function CustomerPage({ params }: Props) {
   const { id } = await params;
   const detail = await load(id);
   if (!detail) notFound();
-  const { customer, lastEvent } = detail;
-  const archived = customer.status === "archived";
-  const current = {
-    name: customer.name,
-    street: customer.address.street,
-    city: customer.address.city,
-    region: customer.address.region ?? "",
-    postalCode: customer.address.postalCode ?? "",
-    country: customer.address.country ?? "",
-  };
+  const { customer } = detail;
+  const erased = customer.erased;
+  // Erased customers are read-only like archived ones: every command is refused (customer_erased).
+  const archived = customer.status === "archived" || erased;
+  const who = await currentPrincipal();
+  const mayErase = who !== null && roleAllows(who.role, "admin") && !erased;
+  // A viewer sees the record without edit or archive controls; the actions refuse them anyway.
+  const canEdit = who !== null && roleAllows(who.role, "editor");
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-zinc-600 dark:text-zinc-400">
-        <Link href="/customers" className="hover:underline">
-          Customers
-        </Link>{" "}
-        / <span aria-current="page">{customer.name}</span>
-      </nav>
-
-      <header className="flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0 space-y-1">
-          <div className="flex flex-wrap items-center gap-3">
-            <h1 className="break-words text-2xl font-semibold tracking-tight">{customer.name}</h1>
-            <StatusBadge status={customer.status} />
-          </div>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Version <span className="font-mono">{customer.version}</span>
-            {lastEvent ? (
-              <>
-                {" · "}last change <span className="font-medium">{lastEvent.type}</span> by {lastEvent.metadata.actor},{" "}
-                <LocalTime iso={lastEvent.timestamp} />
-              </>
-            ) : null}
-          </p>
-        </div>
-        <Link href={`/customers/${customer.id}/timeline?v=${customer.version}`} className={buttonClass("secondary")}>
-          View timeline
-        </Link>
-      </header>
-
-      {archived ? (
+      <CustomerHeader {...detail} />
+      {customer.status === "archived" ? <ArchivedNotice customer={customer} /> : null}
+      {erased ? (
         <Notice tone="warning" role="status">
-          <p className="font-medium">
-            Archived {customer.archivedAt ? <LocalTime iso={customer.archivedAt} /> : null}
-          </p>
-          <p className="mt-1">{customer.archiveReason ? <>Reason: {customer.archiveReason}</> : "No reason was given."}</p>
-          <p className="mt-1">An archived customer is read-only.</p>
+          <p className="font-medium">Personal data erased</p>
+          <p className="mt-1">Name, street, postal code, email and phone were erased in every version. The history keeps its shape.</p>
         </Notice>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="space-y-6">
         <Card className="p-4">
-          <h2 className="mb-3 text-lg font-semibold">{archived ? "Details" : "Edit customer"}</h2>
-          <EditCustomerForm id={customer.id} version={customer.version} current={current} archived={archived} commandId={uuidv7()} />
+          <h2 className="mb-3 text-lg font-semibold">{archived || !canEdit ? "Details" : "Edit customer"}</h2>
+          <EditCustomerForm
+            id={customer.id}
+            version={customer.version}
+            current={customerFormValues(customer)}
+            readOnly={archived || !canEdit}
+            commandId={uuidv7()}
+          />
         </Card>
+        <Card className="p-4">
+          <ContactForm id={customer.id} version={customer.version} current={contactFormValues(customer)} readOnly={archived || !canEdit} commandId={uuidv7()} />
+        </Card>
+        </div>
 
         <div className="space-y-6">
-          <Card className="p-4">
-            <h2 className="mb-3 text-lg font-semibold">Record</h2>
-            <dl className="space-y-2 text-sm">
-              <div>
-                <dt className="text-zinc-500 dark:text-zinc-400">Address</dt>
-                <dd className="break-words">{formatAddress(customer.address)}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500 dark:text-zinc-400">Registered</dt>
-                <dd>
-                  <LocalTime iso={customer.registeredAt} />
-                </dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500 dark:text-zinc-400">Stream</dt>
-                <dd className="break-all font-mono text-xs">{customerStreamId(customer.id)}</dd>
-              </div>
-              {lastEvent ? (
-                <div>
-                  <dt className="text-zinc-500 dark:text-zinc-400">Last change (v{lastEvent.version})</dt>
-                  <dd>
-                    <ul className="list-inside list-disc break-words">
-                      {describeEvent(lastEvent).map((line) => (
-                        <li key={line}>{line}</li>
-                      ))}
-                    </ul>
-                  </dd>
-                </div>
-              ) : null}
-            </dl>
-          </Card>
-          {!archived ? (
+          <RecordCard {...detail} />
+          {!archived && canEdit ? (
             <Card className="p-4">
               <h2 className="mb-2 text-lg font-semibold">Archive</h2>
               <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
                 Archiving keeps the history but makes the customer read-only.
               </p>
               <ArchiveDialog id={customer.id} name={customer.name} version={customer.version} commandId={uuidv7()} />
+            </Card>
+          ) : null}
+          {mayErase ? (
+            <Card className="p-4">
+              <h2 className="mb-2 text-lg font-semibold">Erase personal data</h2>
+              <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+                For a right-to-erasure request (GDPR art. 17). Admins only; cannot be undone.
+              </p>
+              <EraseDialog id={customer.id} name={customer.name} commandId={uuidv7()} />
             </Card>
           ) : null}
         </div>

@@ -8,10 +8,22 @@ export const address = (overrides: Partial<Address> = {}): Address => ({
   ...overrides,
 });
 
-export const registered = (data: { name?: string; address?: Address } = {}): CustomerEvent => ({
+export const registered = (
+  data: { name?: string; address?: Address; email?: string | null; phone?: string | null } = {},
+): CustomerEvent => ({
   type: "CustomerRegistered",
-  data: { name: data.name ?? "Ada Lovelace", address: data.address ?? address() },
+  data: { name: data.name ?? "Ada Lovelace", address: data.address ?? address(), email: data.email ?? null, phone: data.phone ?? null },
 });
+
+export const contactChanged = (
+  next: { email?: string | null; phone?: string | null },
+  old: { email?: string | null; phone?: string | null } = {},
+): CustomerEvent => ({
+  type: "CustomerContactChanged",
+  data: { newEmail: next.email ?? null, oldEmail: old.email ?? null, newPhone: next.phone ?? null, oldPhone: old.phone ?? null },
+});
+
+export const erased = (reason = "GDPR request 42"): CustomerEvent => ({ type: "CustomerErased", data: { reason } });
 
 export const renamed = (newName: string, oldName = "Ada Lovelace"): CustomerEvent => ({
   type: "CustomerRenamed",

@@ -1,8 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { given } from "@/lib/testing/decider-spec";
-import { address, addressUpdated, archived, registered, renamed } from "./builders";
-import { editCustomerInput, fieldErrorsOf, registerCustomerInput } from "./schema";
+import { customerDecider } from "@/lib/commands/customer";
+import { DeciderSpecification } from "@/lib/testing/decider-spec";
+import { address, addressUpdated, archived, contactChanged, erased, registered, renamed } from "./builders";
+import { customerStreamId } from "./ids";
+import { changeContactInput, editCustomerInput, fieldErrorsOf, registerCustomerInput } from "./schema";
+
+const { given } = DeciderSpecification.for(customerDecider, customerStreamId("00000000-0000-7000-8000-000000000001"));
 
 const oslo = address({ street: "Karl Johans gate 1", city: "Oslo", country: "NO" });
 const ID = "01900000-0000-7000-8000-000000000001";
@@ -142,5 +146,72 @@ describe("input schemas", () => {
   });
   it("rejects unknown fields", () => {
     assert.equal(registerCustomerInput.safeParse({ name: "A", address: address(), extra: 1 }).success, false);
+  });
+});
+
+describe("ChangeCustomerContact", () => {
+  const withContact = registered({ email: "ada@example.test", phone: "+4712345678" });
+  it("emits CustomerContactChanged with old and new email and phone", () => {
+    given(registered())
+      .when({ type: "ChangeCustomerContact", email: "ada@example.test", phone: "+4712345678" })
+      .then([contactChanged({ email: "ada@example.test", phone: "+4712345678" })]);
+  });
+  it("keeps an absent field and clears a null one", () => {
+    given(withContact)
+      .when({ type: "ChangeCustomerContact", phone: null })
+      .then([contactChanged({ email: "ada@example.test", phone: null }, { email: "ada@example.test", phone: "+4712345678" })]);
+  });
+  it("rejects an unknown customer with not_found and an archived one with customer_archived", () => {
+    given().when({ type: "ChangeCustomerContact", email: "a@b.test" }).thenError("not_found");
+    given(registered(), archived()).when({ type: "ChangeCustomerContact", email: "a@b.test" }).thenError("customer_archived");
+  });
+  it("stays quiet when nothing changes", () => {
+    given(withContact).when({ type: "ChangeCustomerContact", email: "ada@example.test" }).thenNothing();
+  });
+  it("is idempotent", () => {
+    given(withContact).when({ type: "ChangeCustomerContact", email: "grace@example.test", phone: null }).thenIdempotent();
+  });
+});
+
+describe("EraseCustomer", () => {
+  it("emits CustomerErased with the reason, also for an archived customer", () => {
+    given(registered()).when({ type: "EraseCustomer", reason: "GDPR request 42" }).then([erased()]);
+    given(registered(), archived()).when({ type: "EraseCustomer", reason: "GDPR request 42" }).then([erased()]);
+  });
+  it("rejects an unknown customer with not_found", () => {
+    given().when({ type: "EraseCustomer", reason: "x" }).thenError("not_found");
+  });
+  it("after erasure every command is refused with customer_erased", () => {
+    for (const command of [
+      { type: "RenameCustomer", name: "New" },
+      { type: "ChangeCustomerAddress", address: address({ city: "Bergen" }) },
+      { type: "ArchiveCustomer" },
+      { type: "ChangeCustomerContact", email: null },
+      { type: "EraseCustomer", reason: "again" },
+    ] as const) {
+      given(registered(), erased()).when(command).thenError("customer_erased");
+    }
+  });
+  it("erased state shows the erased marker in every personal field", () => {
+    const { state } = given(registered({ email: "a@b.test" }), erased());
+    assert.deepEqual(state.status === "active" && [state.name, state.address.street, state.email, state.phone, state.erased], [
+      "[erased]",
+      "[erased]",
+      "[erased]",
+      null,
+      true,
+    ]);
+  });
+});
+
+describe("contact input (SPEC §2)", () => {
+  it("normalises the phone and refuses a bad email or phone", () => {
+    const ok = changeContactInput.safeParse({ email: " ada@example.test ", phone: "+47 912-34 567" });
+    assert.deepEqual(ok.success && ok.data, { email: "ada@example.test", phone: "+4791234567" });
+    const bad = changeContactInput.safeParse({ email: "not-an-email", phone: "12345" });
+    assert.equal(bad.success, false);
+    if (!bad.success) assert.deepEqual(Object.keys(fieldErrorsOf(bad.error)).sort(), ["email", "phone"]);
+    const cleared = changeContactInput.safeParse({ email: "", phone: null });
+    assert.deepEqual(cleared.success && cleared.data, { email: null, phone: null });
   });
 });

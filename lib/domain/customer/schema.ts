@@ -71,6 +71,36 @@ export function sameAddress(a: Address, b: Address): boolean {
   );
 }
 
+/**
+ * Email: trimmed, a valid address (SPEC §2); blank means "none" (null). Kept as typed apart
+ * from the trim: the local part of an address may be case-sensitive.
+ */
+export const emailSchema = z
+  .string({ error: "Email must be text" })
+  .trim()
+  .max(MAX, `Email must be at most ${MAX} characters`)
+  .nullable()
+  .transform((value) => (value ? value : null))
+  .pipe(z.email({ error: "Email must be a valid address, e.g. ada@example.com" }).nullable());
+
+/** Phone: E.164-like, `+` and 7–15 digits once spaces and dashes are removed (SPEC §2). */
+export const phoneSchema = z
+  .string({ error: "Phone must be text" })
+  .max(MAX, `Phone must be at most ${MAX} characters`)
+  .nullable()
+  .transform((value) => (value ? value.replace(/[\s-]/g, "") : null))
+  .pipe(
+    z
+      .string()
+      .regex(/^\+\d{7,15}$/, "Phone must be + and 7–15 digits, e.g. +47 912 34 567")
+      .nullable(),
+  );
+
+/** The phone as stored: normalised, or null when blank. Throws nothing; invalid stays as typed. */
+export function normalizePhone(value: string | null | undefined): string | null {
+  return value ? value.replace(/[\s-]/g, "") || null : null;
+}
+
 export const customerIdSchema = z.uuid({ error: "Customer id must be a uuid" });
 
 export const expectedVersionSchema = z
@@ -87,7 +117,29 @@ export const reasonSchema = z
   .transform((value) => (value ? value : undefined));
 
 export const registerCustomerInput = z
-  .object({ id: customerIdSchema.optional(), name: nameSchema, address: addressSchema })
+  .object({
+    id: customerIdSchema.optional(),
+    name: nameSchema,
+    address: addressSchema,
+    email: emailSchema.optional().transform((v) => v ?? null),
+    phone: phoneSchema.optional().transform((v) => v ?? null),
+  })
+  .strict();
+
+/** Contact change: an absent field keeps its value; null or blank clears it. */
+export const changeContactInput = z
+  .object({ email: emailSchema.optional(), phone: phoneSchema.optional(), expectedVersion: expectedVersionSchema.optional() })
+  .strict();
+
+export const eraseCustomerInput = z
+  .object({
+    reason: z
+      .string({ error: "Reason must be text" })
+      .trim()
+      .min(1, "A reason is required (e.g. the request's reference)")
+      .max(MAX, `Reason must be at most ${MAX} characters`),
+    expectedVersion: expectedVersionSchema.optional(),
+  })
   .strict();
 
 export const renameCustomerInput = z

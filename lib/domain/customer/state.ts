@@ -1,5 +1,5 @@
 import type { Address } from "./schema";
-import { customerIdOf, type CustomerEventEnvelope } from "./events";
+import { customerIdOf, ERASED, type CustomerEventEnvelope } from "./events";
 
 export type CustomerState =
   | { status: "unregistered" }
@@ -8,6 +8,10 @@ export type CustomerState =
       id: string;
       name: string;
       address: Address;
+      email: string | null;
+      phone: string | null;
+      /** CustomerErased: personal fields show ERASED and every command is refused. */
+      erased: boolean;
       version: number;
       registeredAt: string;
       updatedAt: string;
@@ -21,7 +25,18 @@ export type RegisteredCustomer = Exclude<CustomerState, { status: "unregistered"
  * Version of the state's shape. Bump it whenever CustomerState changes: snapshots written with
  * another shape are then ignored instead of misread.
  */
-export const CUSTOMER_STATE_SHAPE = 1;
+export const CUSTOMER_STATE_SHAPE = 2;
+
+/**
+ * Snapshot state upcasters: `customerStateUpcasters[n]` turns a shape-n state into shape n+1, so a
+ * snapshot of an older shape is read, not thrown away. Shape 1 had no contact details or erasure.
+ */
+export const customerStateUpcasters: Record<number, (state: unknown) => unknown> = {
+  1: (state) => {
+    const s = state as { status: string };
+    return s.status === "unregistered" ? s : { email: null, phone: null, erased: false, ...s };
+  },
+};
 
 export const initialState = (): CustomerState => ({ status: "unregistered" });
 
@@ -37,6 +52,9 @@ export function evolve(state: CustomerState, event: CustomerEventEnvelope): Cust
         id: customerIdOf(event.streamId) ?? event.streamId,
         name: event.data.name,
         address: event.data.address,
+        email: event.data.email ?? null,
+        phone: event.data.phone ?? null,
+        erased: false,
         version: event.version,
         registeredAt: event.timestamp,
         updatedAt: event.timestamp,
@@ -60,11 +78,34 @@ export function evolve(state: CustomerState, event: CustomerEventEnvelope): Cust
       else delete next.archiveReason;
       return next;
     }
+    case "CustomerContactChanged":
+      if (state.status === "unregistered") return state;
+      return { ...state, email: event.data.newEmail, phone: event.data.newPhone, version: event.version, updatedAt: event.timestamp };
+    case "CustomerErased":
+      if (state.status === "unregistered") return state;
+      return { ...erasedState(state), version: event.version, updatedAt: event.timestamp };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * The state with its personal fields erased. A reader without the key already sees ERASED in
+ * them; this makes a state folded earlier (a cache) say the same the moment the key is deleted.
+ */
+function erasedState(state: RegisteredCustomer): RegisteredCustomer {
+  const address: Address = { ...state.address, street: ERASED };
+  if (address.postalCode) address.postalCode = ERASED;
+  return {
+    ...state,
+    name: ERASED,
+    address,
+    email: state.email ? ERASED : null,
+    phone: state.phone ? ERASED : null,
+    erased: true,
+  };
 }
 
 /** Fold a sequence of events onto a state. */

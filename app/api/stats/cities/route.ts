@@ -1,15 +1,15 @@
-import { handle } from "@/lib/http/command";
 import { json } from "@/lib/http/errors";
 import { parseQuery } from "@/lib/http/query";
 import { cityStats } from "@/lib/queries/stats";
 import { getApp } from "@/lib/server/app";
-import { z } from "zod";
+import { asOfParams } from "@/lib/queries/as-of";
+import { guardRoute } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-/** `{ cities: [{ city, active, archived }] }` from the per-city totals read table. */
-export const GET = handle(async (request) => {
-  parseQuery(request, z.object({}).strict());
+/** `{ cities: [{ city, active, archived }] }` from the per-city totals read table; `?asOf=` as they were then. */
+export const GET = guardRoute("GET /api/stats/cities", async (request) => {
+  const { asOf } = parseQuery(request, asOfParams);
   const { database } = await getApp();
-  return json({ cities: await cityStats(database.db) });
+  return json({ cities: await cityStats(database.db, asOf) });
 });

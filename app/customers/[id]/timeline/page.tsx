@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import { z } from "zod";
 import { TimelineView } from "@/components/timeline/timeline-view";
 import { customerStreamId } from "@/lib/domain/customer/events";
+import { isoInstant } from "@/lib/queries/as-of";
 import { firstValues } from "@/lib/queries/params";
+import { versionAt } from "@/lib/queries/version-at";
+import { roleAllows } from "@/lib/auth/roles";
 import { getApp } from "@/lib/server/app";
-import { streamComparison, streamEvents, streamState } from "@/lib/timeline/api";
+import { currentPrincipal } from "@/lib/server/identity";
+import { streamComparison, streamEvents, streamState } from "@/lib/http/timeline";
 import { resolveView, timelineTitle, viewSearch, windowAround } from "@/lib/timeline/view";
 
 type Props = {
@@ -45,7 +49,14 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   const customer = await loadCustomer((await params).id);
   if (!customer) notFound();
   const { id, streamId, store, currentVersion, latest } = customer;
-  const { view, notices } = resolveView(firstValues(await searchParams), currentVersion);
+  const query = firstValues(await searchParams);
+  // `?at=<ISO>` ("go to date" as a link): the last version at or before it, as a plain ?v= URL.
+  if (query.at !== undefined) {
+    const at = isoInstant("at").safeParse(query.at);
+    const version = at.success ? (await versionAt(store.db, streamId, at.data)).version : 0;
+    redirect(`/customers/${id}/timeline?v=${version || 1}`);
+  }
+  const { view, notices } = resolveView(query, currentVersion);
   const win = windowAround(view.v, currentVersion);
   const [initialState, initialEvents, initialCompare] = await Promise.all([
     view.v === currentVersion ? latest : streamState(store, streamId, { version: view.v }),
@@ -66,6 +77,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       initialState={initialState}
       initialEvents={{ ...win, events: initialEvents.events }}
       initialCompare={initialCompare}
+      canTryCommands={roleAllows((await currentPrincipal())?.role, "editor")}
     />
   );
 }

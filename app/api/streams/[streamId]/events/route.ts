@@ -1,16 +1,17 @@
-import { handle } from "@/lib/http/command";
+import { json } from "@/lib/http/errors";
 import { parseQuery } from "@/lib/http/query";
 import { getApp } from "@/lib/server/app";
-import { eventsParams, streamEvents, parseStreamId, timelineResponse } from "@/lib/timeline/api";
+import { eventsParams, streamEvents, parseStreamId } from "@/lib/http/timeline";
+import { guardRoute } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ streamId: string }> };
 
 /** The stream's events in version order: `{ events, currentVersion, nextFromVersion }` (at most 1,000 per call). */
-export const GET = handle(async (request, { params }: Context) => {
+export const GET = guardRoute("GET /api/streams/[streamId]/events", async (request, { params }: Context) => {
   const streamId = parseStreamId((await params).streamId);
   const query = parseQuery(request, eventsParams);
   const { store } = await getApp();
-  return timelineResponse(() => streamEvents(store, streamId, query));
+  return json(await streamEvents(store, streamId, query));
 });

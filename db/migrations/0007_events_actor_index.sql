@@ -1,0 +1,1 @@
+CREATE INDEX "events_actor_position_idx" ON "events" USING btree (("metadata" ->> 'actor'),"position");
