@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { acquireEmbeddedLock, EmbeddedDirectoryInUseError, holderPathOf, lockPathOf, STALE_MS } from "./embedded-lock";
+import { acquireEmbeddedLock, EmbeddedDirectoryInUseError, holderPathOf, lockPathOf, socketScope, STALE_MS } from "./embedded-lock";
 
 const lockModule = path.resolve("db/embedded-lock.ts");
 const children: ChildProcess[] = [];
@@ -81,6 +81,32 @@ describe("embedded database lock", () => {
     assert.equal(JSON.parse(fs.readFileSync(holderPathOf(dir), "utf8")).pid, process.pid);
     await lock.release();
     assert.equal(fs.existsSync(lockPathOf(dir)), false);
+  });
+
+  it("on Linux, takes a SIGKILLed holder's lock at once, without waiting for it to go stale", { skip: !socketScope() && "no abstract sockets here" }, async () => {
+    const dir = fresh();
+    const { child, firstLine } = holder(dir);
+    assert.equal(await firstLine, "locked");
+    child.kill("SIGKILL");
+    await exited(child);
+    // The dead holder's mkdir lock looks freshly touched: only the freed socket can say it is dead.
+    const now = new Date();
+    fs.utimesSync(lockPathOf(dir), now, now);
+    const lock = await acquireEmbeddedLock(dir, { waitMs: 0 });
+    assert.equal(JSON.parse(fs.readFileSync(holderPathOf(dir), "utf8")).pid, process.pid);
+    await lock.release();
+  });
+
+  it("refuses a fresh lock of a holder the socket cannot see (another container or host), though its socket is free", async () => {
+    const dir = fresh();
+    fs.mkdirSync(lockPathOf(dir));
+    fs.writeFileSync(holderPathOf(dir), JSON.stringify({ pid: 4242, host: "other-host", since: new Date().toISOString(), scope: "another-boot/net:[1]" }));
+    await assert.rejects(acquireEmbeddedLock(dir, { waitMs: 0 }), (error: Error) => {
+      assert.ok(error instanceof EmbeddedDirectoryInUseError);
+      assert.match(error.message, /in use by pid 4242 on host other-host/);
+      return true;
+    });
+    assert.equal(fs.existsSync(lockPathOf(dir)), true, "another scope's lock is left alone");
   });
 
   it("is not blocked by a dead holder's lock whose PID now belongs to a live, unrelated process", async () => {

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -16,6 +18,13 @@ import { Worker } from "node:worker_threads";
  * The touching runs in a worker thread: PGlite runs synchronously on the main thread and can hold
  * it for seconds (initdb on a fresh directory, a long catch-up: trap 14), and a lock touched from
  * there would look stale to a second starter while its holder is alive.
+ *
+ * On Linux the holder first binds an abstract Unix socket named after the directory. The kernel
+ * frees that name the moment its holder dies, zombie or not, so a restart after `kill -9` need not
+ * wait for the mkdir lock to go stale: holding the socket proves that a lock left by a process of
+ * the same host and network namespace (the holder file says which) is a dead one, and it is taken
+ * over at once. The mkdir lock still guards against processes the socket cannot see: another
+ * container or host sharing the directory, whose lock is only taken over once stale.
  */
 
 /**
@@ -32,6 +41,8 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /** Where the holder's socket lives (boot and network namespace); absent off Linux. */
+  scope?: string;
 }
 
 export interface EmbeddedLock {
@@ -49,13 +60,41 @@ export class EmbeddedDirectoryInUseError extends Error {
     super(
       `The embedded database at ${dataDir} is in use by ${who} (lock ${lockPath}). ` +
         `Only one process may open a PGlite directory: stop that process, or set PGLITE_DIR to another directory. ` +
-        `(A crashed holder's lock is taken over once it is ${STALE_MS / 1000} s old.)`,
+        `(A holder that dies releases it at once on this host; another host's crashed holder's lock is taken over once it is ${STALE_MS / 1000} s old.)`,
     );
     this.name = "EmbeddedDirectoryInUseError";
   }
 }
 
 export const lockPathOf = (dataDir: string) => path.resolve(dataDir) + ".lock";
+/** The abstract socket name of a directory (the leading NUL puts it outside the file system). */
+export const socketNameOf = (dataDir: string) =>
+  "\0ledger-pglite-" + createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 40);
+
+/** This process's boot and network namespace, in which abstract socket names live; undefined off Linux. */
+export function socketScope(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const boot = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    return `${boot}/${fs.readlinkSync("/proc/self/ns/net")}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bind the directory's socket, retrying until `deadline`; undefined while a live process holds it. */
+async function bindSocket(name: string, deadline: number): Promise<net.Server | undefined> {
+  for (;;) {
+    const server = net.createServer((connection) => connection.end());
+    const bound = await new Promise<boolean>((resolve, reject) => {
+      server.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(false) : reject(error)));
+      server.listen({ path: name }, () => resolve(true));
+    });
+    if (bound) return server.unref();
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 export const holderPathOf = (dataDir: string) => path.resolve(dataDir) + ".lock-holder.json";
 
 /**
@@ -144,10 +183,32 @@ export async function acquireEmbeddedLock(dataDir: string, options: LockOptions 
   // The lock of versions before this one was a plain file naming a PID; it is never valid now.
   if (fs.existsSync(lockPath) && !fs.statSync(lockPath).isDirectory()) fs.rmSync(lockPath, { force: true });
   const lockfileModule = createRequire(path.join(process.cwd(), "package.json")).resolve("proper-lockfile");
-  const holder: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  const scope = socketScope();
+  const holder: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), ...(scope ? { scope } : {}) };
+  const deadline = Date.now() + waitMs;
+  let socket: net.Server | undefined;
+  if (scope) {
+    socket = await bindSocket(socketNameOf(dataDir), deadline);
+    if (!socket) throw new EmbeddedDirectoryInUseError(dataDir, await holderSoon(dataDir), lockPath);
+    // We hold the socket, so a holder of our scope is dead: its lock need not go stale first.
+    if (readHolder(dataDir)?.scope === scope) {
+      fs.rmSync(lockPath, { recursive: true, force: true });
+      fs.rmSync(holderPath, { force: true });
+    }
+  }
+  const closeSocket = () => new Promise<void>((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dataDir: path.resolve(dataDir), lockPath, holderPath, holder, waitMs, stale: STALE_MS, update: UPDATE_MS, lockfileModule },
+    workerData: {
+      dataDir: path.resolve(dataDir),
+      lockPath,
+      holderPath,
+      holder,
+      waitMs: Math.max(0, deadline - Date.now()),
+      stale: STALE_MS,
+      update: UPDATE_MS,
+      lockfileModule,
+    },
   });
   let held = false;
   let lost = false;
@@ -159,7 +220,7 @@ export async function acquireEmbeddedLock(dataDir: string, options: LockOptions 
     fs.rmSync(lockPath, { recursive: true, force: true });
   };
   const outcome = await new Promise<{ type: string; code?: string; message?: string }>((resolve, reject) => {
-    worker.once("error", reject);
+    worker.once("error", (error) => void closeSocket().then(() => reject(error)));
     worker.on("message", (message: { type: string; code?: string; message?: string }) => {
       if (message.type === "compromised") {
         lost = true;
@@ -176,6 +237,7 @@ export async function acquireEmbeddedLock(dataDir: string, options: LockOptions 
   });
   if (outcome.type !== "locked") {
     await worker.terminate();
+    await closeSocket();
     if (outcome.code === "ELOCKED") throw new EmbeddedDirectoryInUseError(dataDir, await holderSoon(dataDir), lockPath);
     throw new Error(`Cannot lock the embedded database at ${dataDir}: ${outcome.message}`);
   }
@@ -196,6 +258,7 @@ export async function acquireEmbeddedLock(dataDir: string, options: LockOptions 
       }).then(async () => {
         held = false;
         await worker.terminate();
+        await closeSocket(); // after the mkdir lock: a holder of our scope is alive while it has the socket
       });
       return released;
     },

@@ -40,23 +40,36 @@ function run(args, extraEnv = {}) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 
-if (selected.length) {
-  console.log(`node:test — ${selected.length} files`);
+// Files whose tests hold the app to a deadline (a restart serves within 10 s, a lock holder is
+// never starved) run alone after the others, so that a neighbour test file does not share the
+// two cores with them.
+const solo = ["scripts/embedded-server.test.ts", "db/embedded-lock.test.ts", "scripts/pg-restart.pg.test.ts"];
+const isSolo = (file) => solo.some((s) => file.endsWith(s));
+const passes = [
+  { files: selected.filter((f) => !isSolo(f)), concurrency: process.env.TEST_CONCURRENCY ?? 2 },
+  { files: selected.filter(isSolo), concurrency: 1 },
+].filter((p) => p.files.length);
+
+if (!passes.length) {
+  console.error("no *.test.ts files found");
+  exitCode = 1;
+}
+let executed = 0;
+for (const { files: batch, concurrency } of passes) {
+  console.log(`node:test — ${batch.length} files, ${concurrency} at a time`);
   const { code, tail } = await run(
-    ["--import", "tsx", "--test", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, "--test-reporter=spec", ...selected],
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...batch],
     { NODE_ENV: "test" },
   );
   const count = (label) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
   totals.passed += count("pass");
   totals.failed += count("fail") + count("cancelled");
   totals.skipped += count("skipped") + count("todo");
+  executed += count("tests");
   if (code !== 0) exitCode = 1;
-  if (count("tests") === 0) {
-    console.error("node:test executed no test");
-    exitCode = 1;
-  }
-} else {
-  console.error("no *.test.ts files found");
+}
+if (passes.length && executed === 0) {
+  console.error("node:test executed no test");
   exitCode = 1;
 }
 
