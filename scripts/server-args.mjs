@@ -1,7 +1,7 @@
 // The node arguments that start the built app (`next start`), shared by `npm start`, the browser
-// tests and the bench, so that each runs the server the same way; and the projector worker's
-// (`npm run worker` in package.json carries the same cap; the bench's projector processes use
-// heapArgs()).
+// tests and the bench, so that each runs the server the same way; and the heap cap, which the
+// projector worker (`npm run worker`: scripts/worker-start.mjs) and the bench's projector
+// processes take from heapArgs() too.
 //
 // The V8 old generation is capped (LEDGER_HEAP_MB, default 256; 0 for V8's own default, about a
 // quarter of the machine's memory). Uncapped, V8 let a server whose live heap is 60–90 MB grow to

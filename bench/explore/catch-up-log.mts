@@ -33,7 +33,6 @@ const ctx = {
 const { appends } = customerLog(rng(5), Number(process.env.EVENTS ?? 100_000));
 await bulkAppend(ctx, appends);
 await sql.unsafe("analyze events");
-await sql.unsafe("analyze streams");
 await sql.end();
 await database.close();
 console.log(`DATABASE_URL=${url}`);
