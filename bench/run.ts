@@ -24,6 +24,7 @@ import { DataSetError, type BenchConfig, type BenchContext, type Row, type Scena
 import { countRows } from "./lib/data";
 import { createBareTable } from "./lib/bare";
 import { ensurePeers } from "./lib/peers";
+import { stopAppServer } from "./lib/app-server";
 import { runScale } from "./lib/scale";
 import { openPglite, openPostgres } from "./lib/targets";
 import { createLimitTable } from "./lib/limits";
@@ -203,6 +204,7 @@ async function main() {
         continue;
       }
       console.log(`\n## ${scenario.id}: ${scenario.title}`);
+      if (scenario.appends && ctx.shared.appServer) await stopAppServer(ctx);
       if (scenario.prepare) {
         // Set-up (a production build, a shared data set) is timed apart from the scenario.
         const t0 = Date.now();

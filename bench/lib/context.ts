@@ -105,6 +105,11 @@ export interface Scenario {
   title: string;
   /** Scenarios that only make sense on a PostgreSQL server. */
   postgresOnly?: boolean;
+  /**
+   * It appends to the log: the bench stops the app server first, if an earlier scenario started
+   * it, because its in-process projectors would apply every append on the same two cores.
+   */
+  appends?: boolean;
   /** Set-up timed apart from the scenario (a production build, a shared data set). */
   prepare?(ctx: BenchContext): Promise<void>;
   run(ctx: BenchContext): Promise<void>;

@@ -15,6 +15,7 @@ const BATCH = 100;
  */
 export const appendBatch: Scenario = {
   id: "append-batch",
+  appends: true,
   title: `${BATCH} events per append (EventStore.append) vs one ${BATCH}-row INSERT`,
   async run(ctx) {
     const r = rng(3);

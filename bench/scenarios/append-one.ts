@@ -17,6 +17,7 @@ type Sample = { rate: number; run: LoadResult };
  */
 export const appendOne: Scenario = {
   id: "append-one",
+  appends: true,
   title: "single-event appends with expected version (EventStore.append) vs prepared INSERT, 1 row/tx",
   run: (ctx) => measureAppendOne(ctx, { scenario: "append-one", concurrency: ctx.config.concurrency, goalAt: 16 }),
 };

@@ -21,6 +21,7 @@ const HISTORY = 150;
  */
 export const command: Scenario = {
   id: "command",
+  appends: true,
   title: "renameCustomer (snapshot + tail, decide, append) at c=16 vs prepared INSERT, 1 row/tx",
   async run(ctx) {
     const r = rng(2);

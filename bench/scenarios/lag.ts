@@ -58,6 +58,7 @@ async function appendOneRate(ctx: BenchContext): Promise<number> {
  */
 export const lag: Scenario = {
   id: "lag",
+  appends: true,
   title: "commit → visible in customer_list, under a steady write load of half the append-one rate",
   async run(ctx) {
     const worker = await startWorker(ctx);

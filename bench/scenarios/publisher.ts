@@ -104,6 +104,7 @@ async function endToEnd(ctx: BenchContext, nats: TestNatsServer, count: number):
  */
 export const publisher: Scenario = {
   id: "publisher",
+  appends: true,
   title: "NATS publisher throughput vs the same run's catch-up; commit → orders directory latency",
   prepare: async (ctx) => void (await ensureCatchUpLog(ctx)),
   async run(ctx) {

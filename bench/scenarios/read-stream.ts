@@ -49,6 +49,7 @@ export async function writeLongStream(ctx: BenchContext, size: number, seed: num
 
 export const readStream: Scenario = {
   id: "read-stream",
+  appends: true,
   title: "read a 10,000-event stream; load its state with and without snapshots",
   run: (ctx) => measureReadStream(ctx, { scenario: "read-stream", size: ctx.config.streamEvents, goal: true }),
 };

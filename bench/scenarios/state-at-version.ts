@@ -19,6 +19,7 @@ import { writeLongStream } from "./read-stream";
  */
 export const stateAtVersion: Scenario = {
   id: "state-at-version",
+  appends: true,
   title: "stateAt(stream, random version) on a 10,000-event stream",
   async run(ctx) {
     const size = ctx.config.streamEvents;
