@@ -28,7 +28,7 @@ import { stopAppServer } from "./lib/app-server";
 import { runScale } from "./lib/scale";
 import { openPglite, openPostgres } from "./lib/targets";
 import { createLimitTable } from "./lib/limits";
-import { measureOthersCpu } from "./lib/others-cpu";
+import { measureOthersCpu, waitForAutovacuum } from "./lib/others-cpu";
 import { renderTable, summarize } from "./lib/report";
 import { WaitSampler } from "./lib/waits";
 import { scenarios } from "./scenarios";
@@ -219,6 +219,8 @@ async function main() {
         timings[`${scenario.id} (set-up)`] = Date.now() - t0;
         console.log(`  set-up: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
+      const vacuumMs = kind === "postgres" ? await waitForAutovacuum(ctx.raw) : 0;
+      if (vacuumMs >= 1000) console.log(`  waited ${(vacuumMs / 1000).toFixed(1)} s for autovacuum to finish first`);
       const t0 = Date.now();
       sampler?.start();
       const rowsBefore = rows.length;
