@@ -26,10 +26,11 @@ if (!own) say(`(using the broker at NATS_URL: its LEDGER, ORDERS and PAYMENTS st
 
 const ledger = await createLedger({ dataDir: path.join(tmp, "ledger") }, { identity: false, masterKey: randomBytes(32), publisher: { url: natsUrl, inProcess: true } });
 const [ordersPort, paymentsPort] = [await freePort(), await freePort()];
+const serviceToken = randomBytes(32).toString("base64url"); // both services' APIs ask for it
 const children: ChildProcess[] = [];
 const spawnService = (name: string, env: Record<string, string>) => {
   const child = spawn(process.execPath, ["--import", "tsx", `services/${name}/main.ts`], {
-    env: { ...process.env, NATS_URL: natsUrl, ...env },
+    env: { ...process.env, NATS_URL: natsUrl, SERVICE_TOKEN: serviceToken, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
@@ -52,7 +53,11 @@ for (const prefix of Object.keys(route)) {
 }
 
 const call = async (port: number, urlPath: string, body?: unknown) => {
-  const init = body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  const authorization = `Bearer ${serviceToken}`;
+  const init: RequestInit =
+    body === undefined
+      ? { headers: { authorization } }
+      : { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify(body) };
   for (;;) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}${urlPath}`, init);

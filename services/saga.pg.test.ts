@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import postgres from "postgres";
 import { afterEach, beforeEach, it } from "node:test";
 import { connectBroker, type Broker } from "@/lib/broker/connection";
 import { listConsumers } from "@/lib/broker/consumers";
@@ -16,6 +17,8 @@ import { startPaymentsService, type PaymentsService } from "./payments/service";
 
 // End to end on PostgreSQL and a NATS of the test's own: ledger → orders → payments → orders.
 
+/** The services' API token in these tests (every call presents it unless a test says otherwise). */
+const TOKEN = randomBytes(24).toString("base64url");
 const skip = natsServerAvailable() ? false : "nats-server is not installed (apt-get install nats-server)";
 
 describePostgres("the Order → Payment saga across three services", () => {
@@ -26,10 +29,11 @@ describePostgres("the Order → Payment saga across three services", () => {
   let publisher: PublisherRuntime;
   let orders: OrdersService;
   let payments: PaymentsService;
-  const api = async (service: { port: number }, path: string, body?: unknown) => {
-    const response = await fetch(`http://127.0.0.1:${service.port}${path}`, body === undefined ? {} : {
+  const api = async (service: { port: number }, path: string, body?: unknown, token: string | null = TOKEN) => {
+    const auth: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+    const response = await fetch(`http://127.0.0.1:${service.port}${path}`, body === undefined ? { headers: auth } : {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -45,8 +49,8 @@ describePostgres("the Order → Payment saga across three services", () => {
     await paymentsDb.database.close();
     ledger = ledgerStore(ledgerDb.database.db, randomBytes(32));
     publisher = startPublisher(ledgerDb.database, ledger, { url: nats.url, inProcess: true, eventTypes: Object.keys(eventRegistry), runner: { pollMs: 100, log: quietLog }, log: quietLog });
-    orders = await startOrdersService({ database: { url: ordersDb.url! }, natsUrl: nats.url, port: 0, masterKey: randomBytes(32), log: quietLog });
-    payments = await startPaymentsService({ database: { url: paymentsDb.url! }, natsUrl: nats.url, port: 0, creditLimit: 100, log: quietLog });
+    orders = await startOrdersService({ database: { url: ordersDb.url! }, natsUrl: nats.url, port: 0, token: TOKEN, masterKey: randomBytes(32), log: quietLog });
+    payments = await startPaymentsService({ database: { url: paymentsDb.url! }, natsUrl: nats.url, port: 0, token: TOKEN, creditLimit: 100, log: quietLog });
   });
   afterEach(async () => {
     if (skip) return;
@@ -100,6 +104,25 @@ describePostgres("the Order → Payment saga across three services", () => {
     const invalid = await api(orders, "/orders", { customerId: alice.id, lines: [{ sku: "", quantity: 0, unitPrice: -1 }] });
     assert.equal(invalid.status, 400);
     assert.ok(invalid.body.error.fieldErrors["lines.0.quantity"]);
+
+    // Without the service token, or with another, both APIs answer 401 and nothing is written.
+    const ordersSql = postgres(dbs[1].url!, { max: 1, onnotice: () => {} });
+    try {
+      const count = async () => Number((await ordersSql`select count(*)::int as n from events`)[0].n);
+      const before = await count();
+      const order = { customerId: alice.id, lines: [{ sku: "book", quantity: 1, unitPrice: 10 }] };
+      for (const token of [null, "not-the-token", `${TOKEN}x`]) {
+        const refused = await api(orders, "/orders", order, token);
+        assert.equal(refused.status, 401, `orders with ${token}`);
+        assert.equal(refused.body.error.code, "unauthorized");
+        assert.equal((await api(orders, `/customers/${alice.id}`, undefined, token)).status, 401);
+        assert.equal((await api(payments, `/customers/${alice.id}/credit`, undefined, token)).status, 401);
+        assert.equal((await api(payments, "/health", undefined, token)).status, 401);
+      }
+      assert.equal(await count(), before, "a refused order wrote events");
+    } finally {
+      await ordersSql.end();
+    }
 
     // What /projections lists: every durable consumer, from the broker's consumer info.
     const consumers = await listConsumers(broker);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
@@ -63,6 +64,7 @@ async function endToEnd(ctx: BenchContext, nats: TestNatsServer, count: number):
     database: { dataDir: path.join(ctx.tmpDir, `orders-${Date.now()}`) },
     natsUrl: nats.url,
     port: 0,
+    token: randomBytes(32).toString("base64url"),
     masterKey: Buffer.alloc(32, 7),
     log: quietLog,
   });

@@ -18,6 +18,8 @@ export interface OrdersConfig {
   natsUrl: string;
   /** HTTP port (0: any free one). */
   port: number;
+  /** The token every caller of its HTTP API must present (services/shared/main.ts). */
+  token: string;
   /** Wraps the keys of the orders' personal data (the copied shipping address). */
   masterKey: Buffer;
   workers?: number;
@@ -122,7 +124,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<OrdersSe
     },
     { method: "GET", path: /^\/health$/, handle: async () => ({ status: 200, body: { ok: true } }) },
   ];
-  const server = await startJsonServer(config.port, routes, log);
+  const server = await startJsonServer(config.port, routes, { token: config.token, log });
   log.log(`[orders] listening on 127.0.0.1:${server.port}, database ${database.describe}`);
 
   return {

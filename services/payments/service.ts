@@ -15,6 +15,8 @@ export interface PaymentsConfig {
   database: ServiceDatabaseSource;
   natsUrl: string;
   port: number;
+  /** The token every caller of its HTTP API must present (services/shared/main.ts). */
+  token: string;
   /** Each customer's credit limit (see payment.ts for the rule). */
   creditLimit: number;
   workers?: number;
@@ -113,7 +115,7 @@ export async function startPaymentsService(config: PaymentsConfig): Promise<Paym
     },
     { method: "GET", path: /^\/health$/, handle: async () => ({ status: 200, body: { ok: true } }) },
   ];
-  const server = await startJsonServer(config.port, routes, log);
+  const server = await startJsonServer(config.port, routes, { token: config.token, log });
   log.log(`[payments] listening on 127.0.0.1:${server.port}, database ${database.describe}`);
   return {
     port: server.port,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -47,8 +48,27 @@ async function readJson(request: http.IncomingMessage): Promise<{ ok: true; body
   }
 }
 
-/** A small JSON HTTP server over `routes`. Resolves once listening; `port` 0 picks a free one. */
-export async function startJsonServer(port: number, routes: readonly Route[], log: Pick<Console, "error"> = console) {
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Whether `header` is `Bearer <token>`, compared in constant time. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
+
+export interface JsonServerOptions {
+  /** Every request must carry `Authorization: Bearer <token>` (the service token; services/shared/main.ts). */
+  token: string;
+  log?: Pick<Console, "error">;
+}
+
+/**
+ * A small JSON HTTP server over `routes`, answering only callers that present the service token
+ * (401 otherwise, before anything is read or written). Resolves once listening; `port` 0 picks a
+ * free one.
+ */
+export async function startJsonServer(port: number, routes: readonly Route[], { token, log = console }: JsonServerOptions) {
+  if (!token) throw new Error("a service's HTTP API needs a token");
   const server = http.createServer(async (request, response) => {
     let reply: Reply;
     try {
@@ -57,7 +77,9 @@ export async function startJsonServer(port: number, routes: readonly Route[], lo
         .filter((route) => route.method === request.method)
         .map((route) => ({ route, found: route.path.exec(url.pathname) }))
         .find((m) => m.found);
-      if (!match?.found) reply = refuse(404, "not_found", `No route ${request.method} ${url.pathname}`);
+      if (!bearerMatches(request.headers.authorization, token)) {
+        reply = refuse(401, "unauthorized", "Send the service token: Authorization: Bearer <token> (SERVICE_TOKEN, or the file the service printed at start)");
+      } else if (!match?.found) reply = refuse(404, "not_found", `No route ${request.method} ${url.pathname}`);
       else if (request.method === "POST" && !(request.headers["content-type"] ?? "").includes("application/json")) {
         reply = refuse(415, "unsupported_media_type", "Send JSON (content-type: application/json)");
       } else {
@@ -68,7 +90,7 @@ export async function startJsonServer(port: number, routes: readonly Route[], lo
       log.error(`[http] ${request.method} ${request.url}: ${(error as Error).message}`);
       reply = refuse(500, "internal", "Something went wrong");
     }
-    response.writeHead(reply.status, { "content-type": "application/json" });
+    response.writeHead(reply.status, { "content-type": "application/json", ...(reply.status === 401 ? { "www-authenticate": "Bearer" } : {}) });
     response.end(JSON.stringify(reply.body));
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

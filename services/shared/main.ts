@@ -1,3 +1,7 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
 /** Shared start-up of a service process: numbers from the environment, and a clean stop on signals. */
 export function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
@@ -30,4 +34,30 @@ export function stopOnSignals(name: string, stop: () => Promise<void>): void {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/**
+ * The token a service's HTTP API asks every caller for: SERVICE_TOKEN (at least 24 characters),
+ * else the one in `file`, made on first start (32 random bytes, readable by its owner only) and
+ * shared by the services of one checkout. Its path, never its value, goes to the log.
+ */
+export function loadServiceToken(env: NodeJS.ProcessEnv, file: string, service: string): string {
+  const given = env.SERVICE_TOKEN;
+  if (given !== undefined) {
+    if (given.length < 24) {
+      console.error("SERVICE_TOKEN must be at least 24 characters (e.g. openssl rand -base64 32)");
+      process.exit(2);
+    }
+    return given;
+  }
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error; // the other service made it first
+    }
+  }
+  console.log(`[${service}] its API answers callers with the token in ${file} (Authorization: Bearer <token>)`);
+  return fs.readFileSync(file, "utf8").trim();
 }
