@@ -51,11 +51,17 @@ export function loadServiceToken(env: NodeJS.ProcessEnv, file: string, service: 
     return given;
   }
   if (!fs.existsSync(file)) {
+    // Written whole beside it, then linked into place: a service starting at the same moment
+    // either makes it first or reads a complete one, never an empty file.
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    const draft = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600 });
     try {
-      fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+      fs.linkSync(draft, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error; // the other service made it first
+    } finally {
+      fs.rmSync(draft, { force: true });
     }
   }
   console.log(`[${service}] its API answers callers with the token in ${file} (Authorization: Bearer <token>)`);
