@@ -11,7 +11,6 @@
  * Exit status: 0 when every scenario ran on a correct data set (goals may be missed: see the
  * table); 1 when a scenario failed or its data-set check did (or a goal was missed, with --strict).
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,7 +19,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createEventStore } from "@/lib/eventstore";
 import { eventRegistry, ledgerStore } from "@/lib/commands/event-registry";
-import { DataSetError, type BenchConfig, type BenchContext, type Row, type Scenario } from "./lib/context";
+import { DataSetError, type BenchContext, type Row, type Scenario } from "./lib/context";
 import { countRows } from "./lib/data";
 import { createBareTable } from "./lib/bare";
 import { ensurePeers } from "./lib/peers";
@@ -28,6 +27,7 @@ import { stopAppServer } from "./lib/app-server";
 import { runScale } from "./lib/scale";
 import { openPglite, openPostgres } from "./lib/targets";
 import { createLimitTable } from "./lib/limits";
+import { configFor, gitCommit } from "./lib/config";
 import { measureOthersCpu, waitForAutovacuum } from "./lib/others-cpu";
 import { renderTable, summarize } from "./lib/report";
 import { WaitSampler } from "./lib/waits";
@@ -93,20 +93,6 @@ function parseCli() {
     process.exit(2);
   }
   return parsed.data;
-}
-
-function configFor(quick: boolean, peers: boolean): BenchConfig {
-  return quick
-    ? { quick, peers, repMs: 500, warmupMs: 250, reps: 3, catchUpEvents: 10_000, listCustomers: 10_000, streamEvents: 2_000, concurrency: [1, 4, 16] }
-    : { quick, peers, repMs: 1_500, warmupMs: 600, reps: 3, catchUpEvents: 100_000, listCustomers: 100_000, streamEvents: 10_000, concurrency: [1, 4, 16] };
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  } catch {
-    return null;
-  }
 }
 
 async function main() {

@@ -13,12 +13,12 @@ it("the service token: made once (owner-only file) and reused; SERVICE_TOKEN win
   const original = console.log;
   console.log = (...args: unknown[]) => void logged.push(args.join(" "));
   try {
-    const first = loadServiceToken({}, file, "orders");
+    const first = loadServiceToken({} as NodeJS.ProcessEnv, file, "orders");
     assert.ok(first.length >= 40);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    assert.equal(loadServiceToken({}, file, "payments"), first, "the second service reads the same token");
+    assert.equal(loadServiceToken({} as NodeJS.ProcessEnv, file, "payments"), first, "the second service reads the same token");
     const given = "a-service-token-of-enough-length";
-    assert.equal(loadServiceToken({ SERVICE_TOKEN: given }, file, "orders"), given);
+    assert.equal(loadServiceToken({ SERVICE_TOKEN: given } as unknown as NodeJS.ProcessEnv, file, "orders"), given);
     assert.ok(logged.some((line) => line.includes(file)));
     assert.ok(!logged.some((line) => line.includes(first)), "the token's value was logged");
   } finally {
