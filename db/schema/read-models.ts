@@ -15,28 +15,38 @@ import {
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
+/**
+ * The columns of a customer as the list shows it, shared by customer_list (the current version)
+ * and customer_history (every version): one definition, so the two cannot drift apart. A function,
+ * because Drizzle's column builders belong to one table each.
+ */
+const customerColumns = () => ({
+  streamId: text("stream_id").notNull(),
+  name: text("name").notNull(),
+  street: text("street").notNull(),
+  city: text("city").notNull(),
+  /** lower(city): the key for case-insensitive filtering. */
+  cityKey: text("city_key").notNull(),
+  region: text("region"),
+  postalCode: text("postal_code"),
+  country: text("country"),
+  email: text("email"),
+  phone: text("phone"),
+  /** Personal data erased (CustomerErased): the personal columns hold the erased marker or null. */
+  erased: boolean("erased").notNull().default(false),
+  status: text("status", { enum: ["active", "archived"] }).notNull(),
+  /** The stream version the row reflects. */
+  version: bigint("version", { mode: "number" }).notNull(),
+  registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+});
+
 /** Customer list read model: one row per customer, as of `version` of its stream. */
 export const customerList = pgTable(
   "customer_list",
   {
     id: uuid("id").primaryKey(),
-    streamId: text("stream_id").notNull(),
-    name: text("name").notNull(),
-    street: text("street").notNull(),
-    city: text("city").notNull(),
-    /** lower(city): the key for case-insensitive filtering. */
-    cityKey: text("city_key").notNull(),
-    region: text("region"),
-    postalCode: text("postal_code"),
-    country: text("country"),
-    email: text("email"),
-    phone: text("phone"),
-    /** Personal data erased (CustomerErased): the personal columns hold the erased marker or null. */
-    erased: boolean("erased").notNull().default(false),
-    status: text("status", { enum: ["active", "archived"] }).notNull(),
-    version: bigint("version", { mode: "number" }).notNull(),
-    registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    ...customerColumns(),
   },
   (t) => [
     index("customer_list_name_idx").on(t.name, t.id),
@@ -107,21 +117,7 @@ export const customerHistory = pgTable(
   "customer_history",
   {
     id: uuid("id").notNull(),
-    version: bigint("version", { mode: "number" }).notNull(),
-    streamId: text("stream_id").notNull(),
-    name: text("name").notNull(),
-    street: text("street").notNull(),
-    city: text("city").notNull(),
-    cityKey: text("city_key").notNull(),
-    region: text("region"),
-    postalCode: text("postal_code"),
-    country: text("country"),
-    email: text("email"),
-    phone: text("phone"),
-    erased: boolean("erased").notNull().default(false),
-    status: text("status", { enum: ["active", "archived"] }).notNull(),
-    registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    ...customerColumns(),
     valid: tstzrange("valid").notNull(),
     /** Email and phone as one line, as customer_search keeps them (empty once erased). */
     contact: text("contact")
