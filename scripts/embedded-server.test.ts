@@ -8,13 +8,13 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { connectPglite, query, type Database } from "@/db/client";
+import { freePort } from "@/lib/broker/local-server";
 import { acquireEmbeddedLock } from "@/db/embedded-lock";
 import { copyTables } from "@/db/table-copy";
 import { migrateDatabase } from "@/db/migrate";
@@ -68,16 +68,6 @@ after(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 interface Server {
   child: ChildProcess;

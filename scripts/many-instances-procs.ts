@@ -4,7 +4,6 @@
  * Each process runs in its own process group, so that a kill takes `next start`'s children too.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface Proc {
@@ -74,16 +73,6 @@ export async function waitServing(app: Proc, key: string, ms: number): Promise<v
   throw new Error(`${app.name} did not serve within ${ms} ms:\n${app.output()}`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** What one app's live feed said: the highest head and projection positions, across reconnects. */
 export interface Feed {

@@ -19,7 +19,8 @@ import { requestRebuild } from "@/lib/projections/runner";
 import { createLedger, type Ledger } from "@/lib/server/ledger";
 import { allReadTables, project, quietLog } from "@/lib/testing/projections";
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from "@/lib/testing/test-db";
-import { followLive, freePort, startApp, startWorker, stopProcess, waitServing, type Feed, type Proc } from "./many-instances-procs";
+import { freePort } from "@/lib/broker/local-server";
+import { followLive, startApp, startWorker, stopProcess, waitServing, type Feed, type Proc } from "./many-instances-procs";
 
 const STORM_MS = 15_000;
 const WRITERS = 6;

@@ -10,7 +10,7 @@ import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { freePort } from "./many-instances-procs";
+import { freePort } from "@/lib/broker/local-server";
 
 const run = promisify(execFile);
 const NAME_PREFIX = "ledger_restart_";
