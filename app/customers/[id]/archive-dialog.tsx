@@ -1,30 +1,17 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect, useMemo, useRef } from "react";
+import { useEffect } from "react";
 import { focusOnArrival } from "@/components/customers/arrival-focus";
-import { queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { Textarea } from "@/components/ui/input";
 import { archiveCustomerAction } from "../actions";
-import { commandIdFor, idle, type ArchiveFormValues, type FormState } from "@/lib/forms/form-state";
+import { commandIdFor, type ArchiveFormValues } from "@/lib/forms/form-state";
+import { useCommandDialog } from "./use-command-dialog";
 
 /** "Archive…" opens a modal dialog (native <dialog>: focus trap and Escape built in). */
 export function ArchiveDialog({ id, name, version, commandId }: { id: string; name: string; version: number; commandId: string }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const action = useMemo(() => archiveCustomerAction.bind(null, id), [id]);
-  const [state, formAction, pending] = useActionState<FormState<ArchiveFormValues>, FormData>(action, idle);
-  const queryClient = useQueryClient();
-  const savedAt = state.status === "saved" ? state.at : 0;
-  useEffect(() => {
-    if (savedAt) {
-      dialog.current?.close();
-      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-    }
-  }, [savedAt, queryClient]);
-
-  const error = state.status === "error" ? state.error : null;
+  const { dialog, state, formAction, pending, error } = useCommandDialog<ArchiveFormValues>(archiveCustomerAction, id);
   const failedAt = state.status === "error" ? state.at : 0;
   useEffect(() => {
     if (failedAt) focusOnArrival(null);

@@ -1,33 +1,20 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect, useMemo, useRef, useState } from "react";
-import { queryKeys } from "@/components/query-keys";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { Input, Textarea } from "@/components/ui/input";
 import { eraseCustomerAction } from "../actions";
-import { commandIdFor, idle, type FormState } from "@/lib/forms/form-state";
+import { commandIdFor } from "@/lib/forms/form-state";
+import { useCommandDialog } from "./use-command-dialog";
 
 /**
  * "Erase personal data…" (admins only; the page does not render it for others and the action
  * refuses them). Irreversible, so the admin types the customer's name to confirm.
  */
 export function EraseDialog({ id, name, commandId }: { id: string; name: string; commandId: string }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const action = useMemo(() => eraseCustomerAction.bind(null, id), [id]);
-  const [state, formAction, pending] = useActionState<FormState<{ reason: string }>, FormData>(action, idle);
+  const { dialog, state, formAction, pending, error } = useCommandDialog<{ reason: string }>(eraseCustomerAction, id);
   const [typed, setTyped] = useState("");
-  const queryClient = useQueryClient();
-  const savedAt = state.status === "saved" ? state.at : 0;
-  useEffect(() => {
-    if (savedAt) {
-      dialog.current?.close();
-      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-    }
-  }, [savedAt, queryClient]);
-
-  const error = state.status === "error" ? state.error : null;
   const reasonErrors = error?.code === "validation_failed" ? error.fieldErrors.reason : undefined;
   const confirmed = typed.trim() === name.trim();
   return (
