@@ -92,6 +92,15 @@ export function isPostgresDb(db: Db): boolean {
   return Boolean(client && "unsafe" in client);
 }
 
+/**
+ * How many statements a handle can run at once: the pool's size for a postgres.js handle, 1 for
+ * PGlite (one session) and for a transaction.
+ */
+export function concurrencyOf(db: Db): number {
+  const client = (db as unknown as { $client?: RawClient & { options?: { max?: number } } }).$client;
+  return client && "unsafe" in client ? Math.max(1, Number(client.options?.max ?? 1)) : 1;
+}
+
 export interface PostgresOptions {
   url: string;
   max?: number;

@@ -42,11 +42,11 @@ export async function createShadowTable(tx: Db, table: string): Promise<void> {
 }
 
 /**
- * Give the shadow of `table` the live table's other indexes (those no constraint owns), under
- * their temporary names; the ones it already has are left alone, so this is cheap once done.
- * Returns how many it built. Run with the shadow's checkpoint lock held (no batch writes it).
+ * The statements that would give the shadow of `table` the live table's other indexes (those no
+ * constraint owns), under their temporary names; the ones it already has are left out, so this is
+ * empty once done. Each stands alone: they may run in any order, on any connection.
  */
-export async function indexShadowTable(tx: Db, table: string, options: { uniqueOnly?: boolean } = {}): Promise<number> {
+export async function missingShadowIndexes(tx: Db, table: string, options: { uniqueOnly?: boolean } = {}): Promise<string[]> {
   const shadow = shadowTableOf(table);
   const missing = await query<{ name: string; def: string }>(
     tx,
@@ -59,12 +59,21 @@ export async function indexShadowTable(tx: Db, table: string, options: { uniqueO
                             and s.relnamespace = ic.relnamespace)
         order by ic.relname`,
   );
-  for (const index of missing) {
+  return missing.map((index) => {
     const match = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( .*)$/s.exec(index.def);
     if (!match) throw new Error(`Cannot copy index definition: ${index.def}`);
-    await tx.execute(sql.raw(`${match[1]}${ident(index.name + TEMP_INDEX_SUFFIX)}${match[3]}${ident(shadow)}${match[5]}`));
-  }
-  return missing.length;
+    return `${match[1]}${ident(index.name + TEMP_INDEX_SUFFIX)}${match[3]}${ident(shadow)}${match[5]}`;
+  });
+}
+
+/**
+ * Give the shadow of `table` the indexes it lacks (missingShadowIndexes), one after the other in
+ * `tx`. Returns how many it built. Run with the shadow's checkpoint lock held (no batch writes it).
+ */
+export async function indexShadowTable(tx: Db, table: string, options: { uniqueOnly?: boolean } = {}): Promise<number> {
+  const statements = await missingShadowIndexes(tx, table, options);
+  for (const statement of statements) await tx.execute(sql.raw(statement));
+  return statements.length;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { concurrencyOf, type Db } from "@/db/client";
 import { compareCursors } from "@/lib/eventstore";
-import { createShadowTable, indexShadowTable, shadowCheckpointOf, swapInShadowTable } from "../shadow";
+import { createShadowTable, missingShadowIndexes, shadowCheckpointOf, swapInShadowTable } from "../shadow";
 import type { Projection } from "../types";
 import { CHECKPOINTS_CHANNEL, checkpointExists, createRebuildCheckpoint, cursorOf, handOverCheckpoint, readCheckpoints } from "./checkpoints";
 import { acquireLease, tryAcquireLease, tryAcquireLeases } from "./locks";
@@ -77,20 +77,43 @@ export async function swapInRebuild(db: Db, projection: Projection, options: { w
   });
 }
 
+/** Index builds run side by side at most (the machine's cores, not the pool, are the limit). */
+const PARALLEL_INDEX_BUILDS = 2;
+
 /**
  * First the shadow's other indexes, built in one go now that it holds the whole log (cheaper
- * than keeping them up to date row by row); in a transaction of its own, under the shadow's
- * lease only, so that readers of the live tables wait for nothing meanwhile.
+ * than keeping them up to date row by row); under the shadow's lease only, so that readers of the
+ * live tables wait for nothing meanwhile. On PostgreSQL the builds run two at a time, each on a
+ * connection of its own, while the transaction holding the lease waits for them: `CREATE INDEX`
+ * takes a share lock, which builds on the same table hold together, and the end of a catch-up
+ * from empty is otherwise the database building one index after another on one core (bench
+ * catch-up). Each build commits alone; should one fail, the ones built stay and the next attempt
+ * builds only the rest. PGlite (one session) builds them in the lease's transaction.
  */
 function indexRebuild(db: Db, projection: Projection, log: Pick<Console, "log">) {
   const shadowName = shadowCheckpointOf(projection.name);
+  // The lease's transaction holds one connection; the builds need others.
+  const side = Math.min(PARALLEL_INDEX_BUILDS, concurrencyOf(db) - 1);
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     if (!(await tryAcquireLease(tx, shadowName))) return "busy" as const;
     if (!(await checkpointExists(tx, shadowName))) return "missing" as const;
-    let built = 0;
-    for (const table of projection.tables) built += await indexShadowTable(tx, table);
-    if (built) log.log(`[projections] ${projection.name}: rebuild caught up, built ${built} index(es) on its tables`);
+    const statements: string[] = [];
+    for (const table of projection.tables) statements.push(...(await missingShadowIndexes(tx, table)));
+    if (side < 1) {
+      for (const statement of statements) await tx.execute(sql.raw(statement));
+    } else {
+      const queue = [...statements];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await db.execute(sql.raw(next));
+      };
+      // Settled, not raced: a failed build ends its worker, never the wait for the others.
+      const failed = (await Promise.allSettled(Array.from({ length: Math.min(side, queue.length) }, worker))).find(
+        (result) => result.status === "rejected",
+      );
+      if (failed) throw failed.reason;
+    }
+    if (statements.length) log.log(`[projections] ${projection.name}: rebuild caught up, built ${statements.length} index(es) on its tables`);
     return "indexed" as const;
   });
 }
