@@ -95,9 +95,9 @@ const RECORD = `id uuid, "streamId" text, name text, street text, city text, reg
 export async function insertHistory(tx: Db, table: TableResolver, rows: readonly CustomerHistoryEntry[]) {
   if (!rows.length) return;
   await tx.execute(sql`
-    insert into ${table("customer_history")} (id, version, stream_id, name, street, city, city_key, region, postal_code, country,
+    insert into ${table("customer_history")} (id, version, stream_id, name, street, city, region, postal_code, country,
       email, phone, erased, status, registered_at, updated_at, valid)
-    select r.id, r.version, r."streamId", r.name, r.street, r.city, lower(r.city), r.region, r."postalCode", r.country,
+    select r.id, r.version, r."streamId", r.name, r.street, r.city, r.region, r."postalCode", r.country,
       r.email, r.phone, r.erased, r.status, r."registeredAt", r."updatedAt", tstzrange(r."validFrom", r."validTo", '[)')
     from json_to_recordset(${JSON.stringify(rows)}::text::json) as r(${sql.raw(RECORD)})
     on conflict (id, version) do nothing`);

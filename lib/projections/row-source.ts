@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { copyField } from "@/db/copy";
 
 /** A keyed table as the row writer (rows.ts) sees it. */
 export interface RowTable<Row> {
@@ -34,6 +35,12 @@ export interface RowTable<Row> {
  */
 export type EncodedRows = { kind: "columns"; values: string[] } | { kind: "rows"; json: string };
 
+/**
+ * Rows to insert: as COPY's text input where the table allows (every field a plain scalar, no
+ * computed column: COPY cannot compute one), else as a relation for `insert … select`.
+ */
+export type EncodedInserts = EncodedRows | { kind: "copy"; text: string };
+
 /** Field types that travel as a JSON array of scalars and come back with a cast. */
 const UNNESTABLE = /^(uuid|text|bigint|integer|int|smallint|boolean|timestamptz|date|numeric|double precision|real)$/i;
 
@@ -43,6 +50,8 @@ interface Layout {
   properties: string[];
   types: string[];
   unnest: boolean;
+  /** Inserts may travel as COPY text (plain scalars, nothing computed). */
+  copy: boolean;
   /** `"prop" type, …`, for json_to_recordset. */
   recordset: string;
 }
@@ -59,6 +68,7 @@ function layoutOf(spec: RowTable<never>): Layout {
       properties,
       types,
       unnest: types.every((t) => UNNESTABLE.test(t)),
+      copy: types.every((t) => UNNESTABLE.test(t)) && !Object.keys(spec.computed ?? {}).length,
       recordset: properties.map((p, i) => `${ident(p)} ${types[i]}`).join(", "),
     };
     layouts.set(spec, layout);
@@ -77,6 +87,27 @@ export function encodeRows<Row>(spec: RowTable<Row>, rows: readonly Row[]): Enco
     return JSON.stringify(column);
   });
   return { kind: "columns", values };
+}
+
+/** Rows to insert, encoded for insertRows (rows.ts): COPY text where the table allows. */
+export function encodeInserts<Row>(spec: RowTable<Row>, rows: readonly Row[]): EncodedInserts {
+  const layout = layoutOf(spec as RowTable<never>);
+  if (!layout.copy) return encodeRows(spec, rows);
+  const records = rows as readonly Record<string, unknown>[];
+  const { properties } = layout;
+  const lines = new Array<string>(records.length);
+  const fields = new Array<string>(properties.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    for (let j = 0; j < properties.length; j++) fields[j] = copyField(record[properties[j]]);
+    lines[i] = fields.join("\t");
+  }
+  return { kind: "copy", text: lines.length ? `${lines.join("\n")}\n` : "" };
+}
+
+/** The columns a COPY of the rows lists, in the order encodeInserts writes their fields. */
+export function copyColumns(spec: RowTable<unknown>): string {
+  return Object.keys(spec.fields).map(ident).join(", ");
 }
 
 /** The encoded rows as the relation `r`, with a column per field named by the row's property. */

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
 import type { RecordedEvent } from "@/lib/eventstore";
 import { sqlErrorOf } from "@/lib/eventstore/errors";
-import { encodeRows, rowSource, type EncodedRows, type RowTable } from "./row-source";
+import { copyFrom } from "@/db/copy";
+import { copyColumns, encodeInserts, encodeRows, rowSource, type EncodedInserts, type RowTable } from "./row-source";
 export type { RowTable } from "./row-source";
 import type { TableResolver } from "./types";
 
@@ -57,7 +58,7 @@ export async function writeRows<Row>(
 ): Promise<void> {
   const s = statements(spec as RowTable<never>);
   const t = table(spec.table);
-  if (changes.inserts.length) await insertRows(tx, table, spec, encodeRows(spec, changes.inserts));
+  if (changes.inserts.length) await insertRows(tx, table, spec, encodeInserts(spec, changes.inserts));
   if (changes.updates.length) {
     await tx.execute(sql`
       update ${t} as t set ${sql.raw(s.set)}
@@ -66,8 +67,12 @@ export async function writeRows<Row>(
   }
 }
 
-/** Insert rows encoded by encodeRows (rows as they are, see RowTable.properties). */
-async function insertRows<Row>(tx: Db, table: TableResolver, spec: RowTable<Row>, rows: EncodedRows): Promise<void> {
+/** Insert rows encoded by encodeInserts (rows as they are, see RowTable.properties). */
+async function insertRows<Row>(tx: Db, table: TableResolver, spec: RowTable<Row>, rows: EncodedInserts): Promise<void> {
+  if (rows.kind === "copy") {
+    await copyFrom(tx, sql`copy ${table(spec.table)} (${sql.raw(copyColumns(spec as RowTable<unknown>))}) from stdin`, rows.text);
+    return;
+  }
   const s = statements(spec as RowTable<never>);
   await tx.execute(sql`
     insert into ${table(spec.table)} (${sql.raw(s.columns)})
@@ -123,7 +128,7 @@ export interface PreparedKeyed<Row, Extra> {
   known: string[];
   fresh: string[];
   freshResults: Map<string, FoldResult<Row, Extra>>;
-  freshInserts: EncodedRows | null;
+  freshInserts: EncodedInserts | null;
 }
 
 export function prepareKeyed<Row, Extra = never>(
@@ -150,7 +155,7 @@ export function prepareKeyed<Row, Extra = never>(
     known,
     fresh,
     freshResults,
-    freshInserts: inserts.length ? encodeRows(spec, inserts) : null,
+    freshInserts: inserts.length ? encodeInserts(spec, inserts) : null,
   };
 }
 
