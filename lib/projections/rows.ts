@@ -14,10 +14,12 @@ import type { TableResolver } from "./types";
  * The projection folds its events in memory first, so each key is written once per batch, as of
  * its last event.
  *
- * New rows are plain INSERTs, not `on conflict do update`: the projection knows which keys are
+ * New rows are plain inserts, not `on conflict do update`: the projection knows which keys are
  * new (it read them, in the same transaction, under its lock; or see applyKeyed), and a
- * speculative insert costs about twice a plain one. Should a "new" key exist after all, the
- * insert fails and nothing is half-written (applyKeyed retries those keys from their rows).
+ * speculative insert costs about twice a plain one. They go in with `COPY … FROM STDIN` where the
+ * table allows it (encodeInserts: plain scalar columns, nothing computed), which PostgreSQL
+ * inserts in multi-row batches. Should a "new" key exist after all, the insert fails and nothing
+ * is half-written (applyKeyed retries those keys from their rows).
  */
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
