@@ -79,10 +79,18 @@ export async function rawQuery<T = Record<string, unknown>>(
   return query<T>(db, sql.join(chunks));
 }
 
+/**
+ * The driver's own handle under a Drizzle handle: the pool or PGlite for a database, the driver's
+ * transaction (or savepoint) for a Drizzle transaction. For what Drizzle does not offer (COPY).
+ */
+export function driverClientOf(db: Db): unknown {
+  const holder = db as unknown as { $client?: unknown; session?: { client?: unknown } };
+  return holder.$client ?? holder.session?.client;
+}
+
 /** Whether a handle, or a transaction on one, runs on PostgreSQL through postgres.js (not PGlite). */
 export function onPostgres(db: Db): boolean {
-  const own = (db as unknown as { $client?: RawClient }).$client;
-  const client = own ?? (db as unknown as { session?: { client?: RawClient } }).session?.client;
+  const client = driverClientOf(db) as RawClient | undefined;
   return Boolean(client && "unsafe" in client);
 }
 

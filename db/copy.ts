@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import type { Db } from "./client";
+import { driverClientOf, type Db } from "./client";
 
 /**
  * Bulk loads with `COPY … FROM STDIN` (text format) on both drivers. PostgreSQL inserts a COPY's
@@ -34,8 +34,7 @@ const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r"
 export async function copyFrom(db: Db, statement: SQL, text: string): Promise<void> {
   const query = dialect.sqlToQuery(statement);
   if (query.params.length) throw new Error("copyFrom: the COPY statement takes no parameters");
-  const holder = db as unknown as { $client?: unknown; session?: { client?: unknown } };
-  const client = holder.$client ?? holder.session?.client;
+  const client = driverClientOf(db);
   if (client && typeof (client as PostgresJsClient).unsafe === "function") {
     const copy = (client as PostgresJsClient).unsafe(query.sql);
     const input = await copy.writable();
