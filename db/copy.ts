@@ -17,7 +17,14 @@ const dialect = new PgDialect();
 /** One value as a field of COPY's text format: `\N` for null, backslash escapes for the rest. */
 export function copyField(value: unknown): string {
   if (value === null || value === undefined) return "\\N";
-  const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const text =
+    typeof value === "string"
+      ? value
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c]) : text;
 }
 

@@ -49,9 +49,11 @@ await describeEachDatabase("keyed rows written with COPY", (_kind, create) => {
       entry(3, { name: "Zoë 東京 😀", email: "zoe@example.com", phone: "+41 44 000 00 00", erased: true, status: "archived" }),
       entry(4, { name: "\\", street: "\t", city: "a\tb", country: "NULL", version: 9_007_199_254_740_000 }),
     ];
-    await db().transaction(async (tx) => writeRows(tx as unknown as Db, live, customerListTable, { inserts: rows, updates: [] }));
+    // A Date where the fold usually puts ISO text goes in as the same instant.
+    const withDate = { ...entry(5), registeredAt: new Date("2026-03-04T05:06:07.089Z") as unknown as string };
+    await db().transaction(async (tx) => writeRows(tx as unknown as Db, live, customerListTable, { inserts: [...rows, withDate], updates: [] }));
     const stored = await query<Record<string, unknown>>(db(), sql`select ${SELECT} from customer_list order by id`);
-    assert.deepEqual(stored.map(listEntryOf), rows);
+    assert.deepEqual(stored.map(listEntryOf), [...rows, { ...withDate, registeredAt: "2026-03-04T05:06:07.089Z" }]);
     const keys = await query<{ same: boolean }>(db(), sql`select bool_and(city_key = lower(city)) as same from customer_list`);
     assert.equal(keys[0].same, true);
     const [istanbul] = await query<{ city_key: string }>(db(), sql`select city_key from customer_list where id = ${rows[0].id}::uuid`);
