@@ -55,8 +55,11 @@ await describeEachDatabase("identity", (_kind, create) => {
     const headers = await signIn("bo@example.com", "long enough 1");
     await users.setRole(bo.id, "admin");
     assert.equal((await resolvePrincipal(auth, headers))?.role, "admin");
+    const key = new Headers({ authorization: `Bearer ${(await users.createKey({ name: "bo's script", role: "editor" }, bo.id)).key}` });
+    assert.equal((await resolvePrincipal(auth, key))?.role, "editor");
     await users.setDisabled(bo.id, true);
     assert.equal(await resolvePrincipal(auth, headers), null);
+    assert.equal(await resolvePrincipal(auth, key), null, "the keys they created stop at once too, though just verified");
     const again = await auth.api.signInEmail({ body: { email: "bo@example.com", password: "long enough 1" }, asResponse: true });
     assert.notEqual(again.status, 200, "a disabled user cannot sign in again");
   });

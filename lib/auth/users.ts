@@ -5,6 +5,7 @@ import { LedgerError } from "@/lib/errors";
 import { authApiKeys, authUsers } from "@/db/schema";
 import type { LedgerAuth } from "./auth";
 import { roleSchema, type Role } from "./roles";
+import { forgetVerifiedKeys } from "./verified-keys";
 
 /** Input of "create a user" (admin page, admin API, `npm run users -- add`). */
 export const newUserSchema = z.object({
@@ -86,6 +87,7 @@ export function userAdmin(auth: LedgerAuth, db: Db) {
       if (disabled) {
         await ctx.internalAdapter.deleteUserSessions(id);
         await db.update(authApiKeys).set({ enabled: false }).where(eq(authApiKeys.referenceId, id));
+        forgetVerifiedKeys(auth);
       }
     },
     async resetPassword(id: string, password: string): Promise<void> {
@@ -113,6 +115,7 @@ export function userAdmin(auth: LedgerAuth, db: Db) {
     /** False when there was no such key. */
     async revokeKey(id: string): Promise<boolean> {
       const deleted = await db.delete(authApiKeys).where(eq(authApiKeys.id, id)).returning({ id: authApiKeys.id });
+      forgetVerifiedKeys(auth);
       return deleted.length > 0;
     },
   };
