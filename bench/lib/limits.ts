@@ -28,6 +28,7 @@ export async function createLimitTable(ctx: BenchContext): Promise<void> {
     `create unique index if not exists ${LIMIT_TABLE}_id_uq on ${LIMIT_TABLE} (id)`,
     `create index if not exists ${LIMIT_TABLE}_tx_position_idx on ${LIMIT_TABLE} (transaction_id, position)`,
     `create index if not exists ${LIMIT_TABLE}_type_position_idx on ${LIMIT_TABLE} (type, position)`,
+    `create index if not exists ${LIMIT_TABLE}_actor_position_idx on ${LIMIT_TABLE} ((metadata ->> 'actor'), position)`,
   ]) {
     await ctx.raw.query(statement);
   }
