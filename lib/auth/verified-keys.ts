@@ -5,17 +5,19 @@ import type { Principal } from "./roles";
  * API keys verified in the last few seconds, per Better Auth instance (so per database).
  *
  * Better Auth's API-key plugin verifies a key by reading its row and then writing it twice (its
- * last request time, its update time), each write a commit of its own: on every request. That was
- * most of an API request's time (bench list-page, c=1: a city page 44.6 → 19.1 ms at the median,
- * a search 34.6 → 9.7 ms). A key verified within the last KEY_TTL_MS is not verified again, so
- * its row is written at most once per TTL per process ("last used" in /admin/users is that exact).
+ * last request time, its update time), each write a commit of its own, on every call; the app
+ * resolves the caller twice per request (proxy, then page or route). That was about half of an
+ * API request's time (bench list-page at c=1, A/B: a city page 32–42 → 19–21 ms at the median, a
+ * search 22–27 → 10–11 ms). A key verified within the last KEY_TTL_MS is not verified again, so
+ * its row is written at most once per TTL per process (a key's last use, as the admin API lists
+ * it, is exact to within that TTL).
  *
  * What is remembered is the principal, frozen, under the SHA-256 of the key (the secret itself is
  * not kept), never a refusal: a key created a moment ago works at once, a wrong key always costs a
  * lookup. Revoking a key or disabling a user through this app forgets every remembered key of that
  * instance at once (users.ts), so those take effect on the next request. A change made elsewhere
- * (another app process, `npm run users` while the app runs, Better Auth's own key endpoints) takes
- * effect within KEY_TTL_MS.
+ * (another app process, `npm run users` while the app runs, Better Auth's own key endpoints), or a
+ * key's expiry, takes effect within KEY_TTL_MS.
  *
  * Shared through globalThis: route handlers and pages may load separate copies of this module
  * (STACK.md, Better Auth trap 8), and a revocation in one must reach the others.
