@@ -20,19 +20,13 @@ import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { v7 as uuidv7 } from "uuid";
-import { connectPostgres } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { APPEND_LOCK_KEY } from "@/lib/eventstore/sql/horizon";
 import { newCustomer, rng } from "../lib/data";
+import { migratedScratch } from "./scratch";
 
-const server = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `ledger_explore_${process.pid}`;
-const admin = postgres(server, { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-const database = await connectPostgres({ url, max: 2 });
-await migrateDatabase(database, url);
-await database.close();
+const scratch = await migratedScratch(2);
+const { url } = scratch;
+await scratch.database.close();
 // SYNC=off: commits do not wait for the WAL flush, which on a shared machine dominates and hides
 // the CPU and WAL-insert costs being compared (the bench itself always commits synchronously).
 const connection = process.env.SYNC === "off" ? { synchronous_commit: "off" } : {};
@@ -213,5 +207,4 @@ for (const c of cases.filter((c, i) => cases.findIndex((d) => d.label === c.labe
 }
 await solo.end();
 await sql.end();
-await admin.unsafe(`drop database ${name} with (force)`);
-await admin.end();
+await scratch.drop();

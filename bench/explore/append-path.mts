@@ -11,20 +11,15 @@ import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { v7 as uuidv7 } from "uuid";
-import { connectPostgres, type Db } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { createEventStore, type EventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { newCustomer, rng } from "../lib/data";
+import { migratedScratch } from "./scratch";
 
-const server = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `ledger_explore_${process.pid}`;
-const admin = postgres(server, { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-const database = await connectPostgres({ url, max: 16 });
-await migrateDatabase(database, url);
+const scratch = await migratedScratch(16);
+const { url, database } = scratch;
 const sql = postgres(url, { max: 16, onnotice() {} });
 await sql.unsafe(`create table lim (like events including defaults including indexes)`);
 const int8 = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
@@ -34,6 +29,16 @@ const unsafe = quiet.unsafe.bind(quiet);
 (quietDb as { $client: unknown }).$client = { unsafe: (text: string, params: never[], options: never) => (text.includes("pg_notify") ? Promise.resolve([]) : unsafe(text, params, options)) };
 const store = createEventStore(database.db, eventRegistry);
 const quietStore = createEventStore(quietDb, eventRegistry);
+// The wake-up NOTIFY on a connection of its own, so that the appends' pool never hands a writer
+// the backend that just notified.
+const apart = postgres(url, { max: 16, onnotice() {}, types: { int8 } as never });
+const notifier = postgres(url, { max: 1, onnotice() {} });
+const apartDb = drizzle(apart, { schema }) as unknown as Db;
+const apartUnsafe = apart.unsafe.bind(apart);
+(apartDb as { $client: unknown }).$client = {
+  unsafe: (text: string, params: never[], options: never) => (text.includes("pg_notify") ? notifier.unsafe(text, params, options) : apartUnsafe(text, params, options)),
+};
+const apartStore = createEventStore(apartDb, eventRegistry);
 
 const r = rng(1);
 const meta = () => {
@@ -57,6 +62,10 @@ const variants: Record<string, () => Promise<unknown>> = {
   "store.append": () => {
     const { sketch, event } = newCustomer(r);
     return store.append(sketch.streamId, [event], { expectedVersion: "no_stream" });
+  },
+  "store.append, NOTIFY apart": () => {
+    const { sketch, event } = newCustomer(r);
+    return apartStore.append(sketch.streamId, [event], { expectedVersion: "no_stream" });
   },
   "store.append, no NOTIFY": () => {
     const { sketch, event } = newCustomer(r);
@@ -93,7 +102,8 @@ for (const concurrency of (process.env.CONC ?? "1,16").split(",").map(Number)) {
 }
 await new Promise((resolve) => setTimeout(resolve, 50));
 await quiet.end();
+await apart.end();
+await notifier.end();
 await sql.end();
 await database.close();
-await admin.unsafe(`drop database ${name} with (force)`);
-await admin.end();
+await scratch.drop();

@@ -7,24 +7,17 @@
  * EVENTS sets the log's size.
  */
 import postgres from "postgres";
-import { connectPostgres } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { createEventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { bulkAppend, customerLog, rng } from "../lib/data";
+import { asAdmin, migratedScratch } from "./scratch";
 
-const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice() {} });
 if (process.env.DROP) {
-  await admin.unsafe(`drop database if exists ${process.env.DROP.replace(/\W/g, "")} with (force)`);
-  await admin.end();
+  await asAdmin(`drop database if exists ${process.env.DROP.replace(/\W/g, "")} with (force)`);
   process.exit(0);
 }
-const name = `ledger_explore_cu_${process.pid}`;
-await admin.unsafe(`create database ${name}`);
-await admin.end();
-const url = `postgres://postgres@127.0.0.1:5432/${name}`;
-const database = await connectPostgres({ url, max: 4 });
-await migrateDatabase(database, url);
+// Kept for profiling: DROP=<its name> drops it.
+const { url, database } = await migratedScratch(4, "cu");
 const sql = postgres(url, { max: 4, onnotice() {} });
 const ctx = {
   raw: { query: async (t: string, p: unknown[] = []) => [...(await sql.unsafe(t, p as never[], { prepare: true }))] },

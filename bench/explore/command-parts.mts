@@ -6,23 +6,18 @@
  */
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
-import { connectPostgres } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { saveSnapshot, createEventStore, type EventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { loadCustomer, renameCustomer } from "@/lib/commands/customer";
 import { CUSTOMER_STATE_SHAPE } from "@/lib/domain/customer/state";
 import { bulkAppend, changeCustomer, newCustomer, rng } from "../lib/data";
+import { migratedScratch } from "./scratch";
 
-const name = `ledger_explore_${process.pid}`;
-const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = `postgres://postgres@127.0.0.1:5432/${name}`;
-const database = await connectPostgres({ url, max: 16 });
-await migrateDatabase(database, url);
+const scratch = await migratedScratch(16);
+const { url, database } = scratch;
 const sql = postgres(url, { max: 16, onnotice() {} });
-const ctx: any = { raw: { query: async (t: string, p: unknown[] = []) => [...(await sql.unsafe(t, p as never[], { prepare: true }))] } };
 const store = createEventStore(database.db, eventRegistry);
+const ctx: any = { raw: { query: async (t: string, p: unknown[] = []) => [...(await sql.unsafe(t, p as never[], { prepare: true }))] }, store };
 const r = rng(2);
 const customers: any[] = [];
 const appends: any[] = [];
@@ -65,4 +60,4 @@ for (const conc of [1, 16]) {
   for (const [key, xs] of Object.entries(res)) { const s = [...xs].sort((a, b) => a - b); console.log(`c=${conc}`, key.padEnd(20), s[1].toFixed(0), `(${xs.map((x) => x.toFixed(0)).join(", ")})`); }
 }
 await sql.end(); await database.close();
-await admin.unsafe(`drop database ${name} with (force)`); await admin.end();
+await scratch.drop();

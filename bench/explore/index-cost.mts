@@ -19,12 +19,10 @@ import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { v7 as uuidv7 } from "uuid";
 import { newCustomer, rng } from "../lib/data";
+import { scratchDatabase } from "./scratch";
 
-const server = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `ledger_explore_${process.pid}`;
-const admin = postgres(server, { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+const scratch = await scratchDatabase();
+const { url } = scratch;
 // SYNC=off: commits do not wait for the WAL flush, which on a shared machine dominates and hides
 // the CPU and WAL-insert costs being compared (the bench itself always commits synchronously).
 const connection = process.env.SYNC === "off" ? { synchronous_commit: "off" } : {};
@@ -156,5 +154,4 @@ for (const [label, k] of Object.entries(cost)) {
 }
 await solo.end();
 await sql.end();
-await admin.unsafe(`drop database ${name} with (force)`);
-await admin.end();
+await scratch.drop();

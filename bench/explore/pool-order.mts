@@ -12,19 +12,14 @@
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { connectPostgres, type Db } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { createEventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { newCustomer, rng } from "../lib/data";
-const server = "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `ledger_explore_${process.pid}`;
-const admin = postgres(server, { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-const database = await connectPostgres({ url, max: 16 });
-await migrateDatabase(database, url);
+import { migratedScratch } from "./scratch";
+const scratch = await migratedScratch(16);
+const { url, database } = scratch;
 const int8 = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
 const mk = (mode: "real" | "none" | "once" | "twoconn") => {
   const c = postgres(url, { max: 16, onnotice() {}, types: { int8 } as never });
@@ -57,4 +52,4 @@ for (let rep = 0; rep < 6; rep++) for (const [k, v] of rep % 2 ? [...entries].re
 for (const [k, xs] of Object.entries(rates)) { const s = [...xs].sort((a, b) => a - b); console.log(k.padEnd(8), s.map((x) => x.toFixed(0)).join(" "), " median", ((s[2] + s[3]) / 2).toFixed(0)); }
 for (const v of Object.values(clients)) await v.c.end();
 await database.close();
-await admin.unsafe(`drop database ${name} with (force)`); await admin.end();
+await scratch.drop();

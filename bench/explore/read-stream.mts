@@ -14,15 +14,14 @@ import { migrateDatabase } from "@/db/migrate";
 import { createEventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { changeCustomer, newCustomer, rng } from "../lib/data";
+import { scratchDatabase } from "./scratch";
 
 const SIZE = Number(process.env.SIZE ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 15);
 
-const name = `ledger_explore_rs_${process.pid}`;
-const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice() {} });
-await admin.unsafe(`create database ${name}`);
-const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+const scratch = await scratchDatabase("rs");
+const { url } = scratch;
 try {
   const database = await connectPostgres({ url, max: 4 });
   await migrateDatabase(database, url);
@@ -96,6 +95,5 @@ try {
   await sql.end();
   await database.close();
 } finally {
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

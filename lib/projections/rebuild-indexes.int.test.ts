@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
-import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
+import { describeEachDatabase, suiteDb } from "@/lib/testing/test-db";
 import { quietLog } from "@/lib/testing/projections";
 import { customerListProjection } from "./index";
 import { requestRebuild } from "./runner";
@@ -20,10 +20,7 @@ async function failing(db: Db, fail: boolean) {
 }
 
 await describeEachDatabase("a rebuild's indexes, built at the end", (kind, create) => {
-  let t: TestDatabase;
-  before(async () => (t = await create()));
-  after(() => t.drop());
-  const db = () => t.database.db;
+  const db = suiteDb(create);
 
   it("a failed build fails the swap; the next attempt builds what is missing and swaps in every index", async () => {
     await failing(db(), false);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
 import { copyFrom } from "@/db/copy";
-import { describeEachDatabase, type TestDatabase } from "@/lib/testing/test-db";
+import { describeEachDatabase, suiteDb } from "@/lib/testing/test-db";
 import { customerListTable, listEntryOf, type CustomerListEntry } from "./customer-list";
 import { writeRows } from "./rows";
 
@@ -36,10 +36,7 @@ const SELECT = sql.raw(`id::text as id, stream_id, name, street, city, region, p
   registered_at, updated_at`);
 
 await describeEachDatabase("keyed rows written with COPY", (_kind, create) => {
-  let t: TestDatabase;
-  before(async () => (t = await create()));
-  after(() => t.drop());
-  const db = () => t.database.db;
+  const db = suiteDb(create);
 
   it("round-trips every value as the fold made it, and the database derives city_key", async () => {
     await db().execute(sql`truncate customer_list`);

@@ -1,4 +1,4 @@
-import { describe } from "node:test";
+import { after, before, describe } from "node:test";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { v7 as uuidv7 } from "uuid";
@@ -97,6 +97,19 @@ export async function describeEachDatabase(
     { skip: pgUp ? false : `PostgreSQL not reachable at ${redact(TEST_POSTGRES_URL)} (set TEST_DATABASE_URL)` },
     () => suite("postgres", () => createPostgresTestDatabase()),
   );
+}
+
+/** Inside a suite: one database for all its tests, made before the first and dropped after the last. */
+export function suiteDb(create: () => Promise<TestDatabase>): () => Database["db"] {
+  let t: TestDatabase | undefined;
+  before(async () => {
+    t = await create();
+  });
+  after(() => t?.drop());
+  return () => {
+    if (!t) throw new Error("the suite's database is made in before(): use it inside a test");
+    return t.database.db;
+  };
 }
 
 /** Define a suite that needs real PostgreSQL (concurrency); skipped loudly without it. */

@@ -1,0 +1,44 @@
+/**
+ * The scratch database of an explore script: created empty on the bench's server
+ * (BENCH_ADMIN_URL, as `npm run bench`), named after the process, dropped by `drop()` (which
+ * ends its sessions, so pools still open do not hold it).
+ */
+import postgres from "postgres";
+import { connectPostgres, type Database } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { ADMIN_URL } from "../lib/targets";
+
+export interface Scratch {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** An empty database; `tag` tells one script's databases from another's in `\l`. */
+export async function scratchDatabase(tag = ""): Promise<Scratch> {
+  const name = `ledger_explore_${tag ? `${tag}_` : ""}${process.pid}`;
+  await asAdmin(`create database ${name}`);
+  return {
+    name,
+    url: Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString(),
+    drop: () => asAdmin(`drop database if exists ${name} with (force)`),
+  };
+}
+
+/** One statement on the server's maintenance database, on a connection of its own. */
+export async function asAdmin(statement: string): Promise<void> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice() {} });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A database with the app's schema, and the app's own connection to it (a pool of `max`). */
+export async function migratedScratch(max: number, tag = ""): Promise<Scratch & { database: Database }> {
+  const scratch = await scratchDatabase(tag);
+  const database = await connectPostgres({ url: scratch.url, max });
+  await migrateDatabase(database, scratch.url);
+  return { ...scratch, database };
+}
