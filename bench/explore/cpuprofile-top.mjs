@@ -1,10 +1,17 @@
 // Summarise a V8 .cpuprofile (node --cpu-prof): self time by function and by package/area.
 //   node bench/explore/cpuprofile-top.mjs <file.cpuprofile> [top=25]
+// A process with more than one thread (tsx's loader, a worker) writes one file per thread: a
+// glob then names several files, and only the first (the main thread's, by its name) is read.
 import fs from "node:fs";
 
-const [file, topArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const numeric = args.filter((a) => /^\d+$/.test(a));
+const files = args.filter((a) => !/^\d+$/.test(a));
+if (files.length === 0) throw new Error("usage: cpuprofile-top.mjs <file.cpuprofile> [top=25]");
+if (files.length > 1) console.log(`reading ${files[0]} (of ${files.length} files given)`);
+const file = files[0];
 const profile = JSON.parse(fs.readFileSync(file, "utf8"));
-const top = Number(topArg ?? 25);
+const top = Number(numeric[0] ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const deltas = profile.timeDeltas;
