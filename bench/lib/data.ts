@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { newId } from "@/lib/eventstore/new-id";
 import { customerStreamId } from "@/lib/domain/customer/events";
 import type { Address } from "@/lib/domain/customer/schema";
 import { eventRegistry } from "@/lib/commands/event-registry";
@@ -55,7 +55,7 @@ export function randomAddress(r: Rng): Address {
 /** The state a bulk generator tracks per customer, to emit valid follow-up events. */
 
 export function newCustomer(r: Rng): { sketch: CustomerSketch; event: NewEvent } {
-  const id = uuidv7();
+  const id = newId();
   const sketch = { id, streamId: customerStreamId(id), version: 1, name: randomName(r), address: randomAddress(r) };
   return { sketch, event: { type: "CustomerRegistered", data: { name: sketch.name, address: sketch.address } } };
 }
@@ -93,7 +93,7 @@ export async function bulkAppend(ctx: BenchContext, appends: readonly BulkAppend
   let written = 0;
   for (let start = 0; start < appends.length; start += perStatement) {
     const plain = appends.slice(start, start + perStatement).map((a) => {
-      const commandId = uuidv7();
+      const commandId = newId();
       const metadata = { commandId, correlationId: commandId, causationId: null, actor: "bench" };
       return {
         s: a.streamId,
@@ -102,7 +102,7 @@ export async function bulkAppend(ctx: BenchContext, appends: readonly BulkAppend
           const entry = eventRegistry[event.type];
           if (!entry) throw new Error(`bulkAppend: unknown event type ${event.type}`);
           return {
-            id: uuidv7(),
+            id: newId(),
             type: event.type,
             schemaVersion: entry.schemaVersion,
             data: entry.schema.parse(event.data),
@@ -171,10 +171,10 @@ export function registrations(r: Rng, count: number): { appends: BulkAppend[]; c
 
 /** Rows shaped like the store's events (data + metadata of a registration) for the baselines. */
 export function eventShapedRow(r: Rng) {
-  const commandId = uuidv7();
+  const commandId = newId();
   const { sketch, event } = newCustomer(r);
   return {
-    id: uuidv7(),
+    id: newId(),
     streamId: sketch.streamId,
     type: event.type,
     data: event.data,

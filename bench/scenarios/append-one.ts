@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { newId } from "@/lib/eventstore/new-id";
 import { check, type BenchContext, type Scenario } from "../lib/context";
 import { bulkAppend, changeCustomer, countRows, newCustomer, registrations, rng, type CustomerSketch } from "../lib/data";
 import { BARE_TABLE, BareStreams } from "../lib/bare";
@@ -53,7 +53,7 @@ export async function measureAppendOne(
       const event = changeCustomer(r, c);
       const result = await ctx.store.append(c.streamId, [event], {
         expectedVersion,
-        ...(commandId ? { commandId: uuidv7() } : {}),
+        ...(commandId ? { commandId: newId() } : {}),
       });
       check(result.nextExpectedVersion === c.version, `${c.streamId}: appended at v${result.nextExpectedVersion}, expected v${c.version}`);
       return 1;

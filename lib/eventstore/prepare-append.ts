@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from "uuid";
 import { currentTraceparent } from "@/lib/observability/tracing";
 import { InvalidAppendError } from "./errors";
 import { isCommandId, isStreamId } from "./ids";
+import { newId } from "./new-id";
 import type { AppendOptions, EventMetadata, EventRegistry, ExpectedVersion, NewEvent } from "./types";
 
 const MAX_EVENTS_PER_APPEND = 1000;
@@ -45,7 +45,7 @@ export function prepareAppend(
   if (options.commandId !== undefined && !isCommandId(options.commandId)) {
     throw new InvalidAppendError("commandId must be 1–200 printable ASCII characters");
   }
-  const commandId = options.commandId ?? uuidv7();
+  const commandId = options.commandId ?? newId();
   const metadata: EventMetadata = {
     commandId,
     correlationId: options.correlationId ?? commandId,
@@ -74,7 +74,7 @@ function validateEvents(registry: EventRegistry, newEvents: readonly NewEvent[],
       }
       return null;
     }
-    return { id: event.id ?? uuidv7(), type: event.type, schemaVersion: entry.schemaVersion, data: parsed.data, metadata };
+    return { id: event.id ?? newId(), type: event.type, schemaVersion: entry.schemaVersion, data: parsed.data, metadata };
   });
   if (issues.length) {
     throw new InvalidAppendError(
