@@ -10,7 +10,8 @@ import postgres from "postgres";
 import { createEventStore } from "@/lib/eventstore";
 import { eventRegistry } from "@/lib/commands/event-registry";
 import { bulkAppend, customerLog, rng } from "../lib/data";
-import { asAdmin, migratedScratch } from "./scratch";
+import { asAdmin } from "../lib/targets";
+import { migratedScratch } from "./scratch";
 
 if (process.env.DROP) {
   await asAdmin(`drop database if exists ${process.env.DROP.replace(/\W/g, "")} with (force)`);

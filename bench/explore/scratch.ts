@@ -3,10 +3,9 @@
  * (BENCH_ADMIN_URL, as `npm run bench`), named after the process, dropped by `drop()` (which
  * ends its sessions, so pools still open do not hold it).
  */
-import postgres from "postgres";
 import { connectPostgres, type Database } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { ADMIN_URL } from "../lib/targets";
+import { ADMIN_URL, asAdmin } from "../lib/targets";
 
 export interface Scratch {
   name: string;
@@ -23,16 +22,6 @@ export async function scratchDatabase(tag = ""): Promise<Scratch> {
     url: Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString(),
     drop: () => asAdmin(`drop database if exists ${name} with (force)`),
   };
-}
-
-/** One statement on the server's maintenance database, on a connection of its own. */
-export async function asAdmin(statement: string): Promise<void> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice() {} });
-  try {
-    await admin.unsafe(statement);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** A database with the app's schema, and the app's own connection to it (a pool of `max`). */

@@ -20,19 +20,26 @@ export interface Target {
   dispose(keep: boolean): Promise<void>;
 }
 
+/** One statement on the server's maintenance database (create or drop a database), on a connection of its own. */
+export async function asAdmin(statement: string): Promise<void> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
+}
+
 /** A fresh database on the local server (default), or the empty one DATABASE_URL names. */
 export async function openPostgres(): Promise<Target> {
   let url = process.env.DATABASE_URL;
   let created: string | undefined;
   if (!url) {
     created = `ledger_bench_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${process.pid}`;
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
     try {
-      await admin.unsafe(`create database ${created}`);
+      await asAdmin(`create database ${created}`);
     } catch (error) {
       throw new Error(`cannot create the bench database on ${redact(ADMIN_URL)} (${(error as Error).message}); set DATABASE_URL or BENCH_ADMIN_URL`);
-    } finally {
-      await admin.end({ timeout: 2 });
     }
     const u = new URL(ADMIN_URL);
     u.pathname = `/${created}`;
@@ -57,12 +64,7 @@ export async function openPostgres(): Promise<Target> {
         console.log(`kept the bench database: ${redact(url!)}`);
         return;
       }
-      const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-      try {
-        await admin.unsafe(`drop database if exists ${created} with (force)`);
-      } finally {
-        await admin.end({ timeout: 2 });
-      }
+      await asAdmin(`drop database if exists ${created} with (force)`);
     },
   };
 }
